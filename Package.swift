@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "scalectl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "scalectl", targets: ["scalectl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .target(name: "CSpawn"),
+        .target(
+            name: "ScaleCore",
+            dependencies: ["CSpawn", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ScaleStore",
+            dependencies: ["ScaleCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ScaleProviders",
+            dependencies: [
+                "ScaleCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ScaleApp",
+            dependencies: [
+                "ScaleCore", "ScaleStore", "ScaleProviders",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "scalectl",
+            dependencies: [
+                "ScaleApp", "ScaleCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ScaleTesting",
+            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", "ScaleApp"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ScaleCoreTests", dependencies: ["ScaleCore", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleProviders", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["ScaleTesting"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

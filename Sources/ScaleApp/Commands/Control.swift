@@ -1,0 +1,118 @@
+import Foundation
+import ScaleCore
+import ScaleStore
+
+/// `scalectl up`, `down` and `reconcile`: take the lock, observe, plan, execute, alert, journal.
+public struct Control: Sendable {
+    public let context: AppContext
+    public let notifiers: [any Notifier]
+    /// Called as each step starts; fault-injection tests end the process there (see `SCALECTL_CRASH_AT`).
+    public var crashPoint: @Sendable (String) -> Void = { _ in }
+
+    public init(context: AppContext, notifiers: [any Notifier] = []) {
+        self.context = context
+        self.notifiers = notifiers
+    }
+
+    public func run(_ command: Command, force: Bool = false) async throws -> ExitStatus {
+        let console = context.console
+        let clock = context.clock
+        let store = context.store
+        let start = try store.startRun(command: command.rawValue, at: clock.now())
+        if let dead = start.takenOver {
+            console.problem("warning: took over the lock of \(dead.description), whose process is gone; that run is marked interrupted")
+        }
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(60))
+                try? store.refreshLock(runID: start.runID)
+            }
+        }
+        defer { heartbeat.cancel() }
+
+        let calls = context.providerCalls()
+        let plan: Plan
+        do {
+            let observed = try await context.observe(calls)
+            try store.reconcileLedger(with: observed.nodes, at: clock.now())
+            plan = Planner.plan(try context.plannerInput(command, force: force, observed: observed))
+            try store.note(runID: start.runID, kind: "plan", detail: "\(plan.mode.rawValue): \(plan.reason)", at: clock.now())
+        } catch {
+            let failure = StepFailure(
+                role: "fleet", step: "observe", summary: "could not observe the fleet: \(error)",
+                providerError: error as? ProviderError, action: "changed nothing")
+            await alert([failure], command: command, plan: nil)
+            try? store.finishRun(start.runID, outcome: .failed, summary: nil, error: failure.summary)
+            if context.console.json { console.emit(RunOutput(runID: start.runID, command: command, plan: nil, report: nil, failure: failure.summary)) }
+            return .failed
+        }
+
+        guard plan.mode != .idle else {
+            try store.finishRun(start.runID, outcome: .idle, summary: plan.reason, error: nil)
+            if console.json {
+                console.emit(RunOutput(runID: start.runID, command: command, plan: plan, report: nil, failure: nil))
+            } else {
+                console.line("\(command.rawValue): nothing to do: \(plan.reason)")
+            }
+            return .ok
+        }
+
+        console.line("\(command.rawValue) (run #\(start.runID)): \(plan.mode == .up ? "ensuring the fleet" : "tearing down"): \(plan.reason)")
+        var executor = Executor(
+            fleet: context.fleet, settings: context.configuration.execution, provider: context.provider,
+            balancers: context.balancers, calls: calls, journal: store,
+            prober: Prober(http: HTTPClient()),
+            progress: ConsoleProgress(console: console, clock: clock, zone: context.fleet.timeZone),
+            clock: clock, runID: start.runID, logger: context.logger)
+        executor.crashPoint = crashPoint
+        let report = await executor.execute(plan)
+        await alert(report.failures, command: command, plan: plan)
+
+        let summary = RunSummary.line(report)
+        try store.finishRun(
+            start.runID, outcome: report.succeeded ? .ok : .failed, summary: summary,
+            error: report.failures.first.map(\.description))
+        if console.json {
+            console.emit(RunOutput(runID: start.runID, command: command, plan: plan, report: report, failure: report.failures.first?.description))
+        } else if report.succeeded {
+            console.line("\(command.rawValue): done in \(RunSummary.seconds(report.duration)): \(summary)")
+        } else {
+            console.problem("\(command.rawValue): FAILED after \(RunSummary.seconds(report.duration)): \(summary)")
+        }
+        return report.succeeded ? .ok : .failed
+    }
+
+    private func alert(_ failures: [StepFailure], command: Command, plan: Plan?) async {
+        let event = plan?.window?.primary ?? plan?.nextWindow?.primary
+        for failure in failures {
+            let alert = Alert.failure(
+                failure, command: command.rawValue, fleet: context.fleet.fleet, event: event,
+                zone: context.fleet.timeZone, now: context.clock.now())
+            for notifier in [ConsoleNotifier(console: context.console)] + notifiers {
+                await notifier.send(alert)
+            }
+        }
+    }
+}
+
+/// One-line summaries of a run, for the console and the journal.
+enum RunSummary {
+    static func line(_ report: ExecutionReport) -> String {
+        let roles = report.roles.map { outcome -> String in
+            var parts = ["\(outcome.role) \(outcome.nodes.filter { $0.state == .running }.count)/\(outcome.desired) running"]
+            if let healthy = outcome.healthy { parts.append("\(healthy) healthy") }
+            if let ready = outcome.ready { parts.append("\(ready) ready") }
+            if let failure = outcome.failure { parts.append("failed at \(failure.step)") }
+            return parts.joined(separator: ", ")
+        }
+        var text = roles.joined(separator: "; ")
+        if report.mode == .down {
+            text = "deleted \(report.deleted.count) node\(report.deleted.count == 1 ? "" : "s")"
+                + (report.verification == nil ? ", none left" : ", some left (see above)")
+        }
+        if !report.created.isEmpty { text += " (created \(report.created.count))" }
+        return text
+    }
+
+    static func seconds(_ duration: Duration) -> String { String(format: "%.1fs", duration.timeInterval) }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import ScaleCore
+import ScaleStore
+
+/// `scalectl status`: event, window, nodes per role with state, balancer health and readiness; last run.
+public struct StatusReport: Sendable {
+    public let context: AppContext
+
+    public init(context: AppContext) { self.context = context }
+
+    struct Output: Encodable {
+        struct NodeOutput: Encodable {
+            var name: String
+            var id: String
+            var state: String
+            var ready: Bool
+            var lb: String?
+            var privateIp: String?
+            var providerStatus: String?
+            var problem: String?
+        }
+
+        struct RoleOutput: Encodable {
+            var desired: Int
+            var loadBalancer: String?
+            var nodes: [NodeOutput]
+        }
+
+        struct LastRun: Encodable {
+            var id: Int64
+            var command: String
+            var outcome: String
+            var at: Date
+            var durationSeconds: Double?
+            var summary: String?
+            var error: String?
+        }
+
+        var fleet: String
+        var provider: String
+        var now: Date
+        var window: WindowOutput?
+        var next: WindowOutput?
+        var roles: [String: RoleOutput]
+        var lock: String?
+        var lastRun: LastRun?
+        var overrides: [String]
+    }
+
+    public func run() async throws -> ExitStatus {
+        let output = try await gather()
+        if context.console.json {
+            context.console.emit(output)
+        } else {
+            for line in lines(output) { context.console.line(line) }
+        }
+        return .ok
+    }
+
+    func gather() async throws -> Output {
+        let fleet = context.fleet
+        let calls = context.providerCalls()
+        let observed = try await context.observe(calls)
+        let input = try context.plannerInput(.reconcile, observed: observed)
+        let overrides = input.overrides.filter { $0.isActive(at: input.now) }
+        let windows = Planner.windows(input.events, settings: fleet, overrides: overrides)
+        let window = windows.first { $0.covers(input.now) }
+        let prober = Prober(http: HTTPClient(), attemptTimeout: .seconds(3))
+
+        var roles: [String: Output.RoleOutput] = [:]
+        let known = Set(fleet.roles.map(\.name))
+        let strays = Set(observed.nodes.compactMap(\.role).filter { !known.contains($0) })
+        for name in fleet.roles.map(\.name) + strays.sorted() {
+            let settings = fleet.role(name)
+            let nodes = observed.nodes.filter { $0.role == name }
+                .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+            let outputs = await withTaskGroup(of: (Int, Output.NodeOutput).self) { group in
+                for (index, node) in nodes.enumerated() {
+                    group.addTask {
+                        var problem: String?
+                        if node.state == .running, let check = settings?.ready {
+                            problem = await prober.check(check, node: node, role: name)
+                        } else if node.state != .running {
+                            problem = "not running"
+                        }
+                        let health = settings?.loadBalancer.flatMap { observed.balancers[$0]?[node.id] }
+                        return (index, Output.NodeOutput(
+                            name: node.name, id: node.id, state: node.state.rawValue, ready: problem == nil,
+                            lb: health?.rawValue, privateIp: node.privateIP, providerStatus: node.providerStatus, problem: problem))
+                    }
+                }
+                var outputs: [(Int, Output.NodeOutput)] = []
+                for await output in group { outputs.append(output) }
+                return outputs.sorted { $0.0 < $1.0 }.map(\.1)
+            }
+            let desired = settings.flatMap { role in window.map { Planner.desiredCount(of: role, in: $0, overrides: overrides) } } ?? 0
+            roles[name] = Output.RoleOutput(desired: desired, loadBalancer: settings?.loadBalancer, nodes: outputs)
+        }
+        let last = try context.store.history(limit: 1).first?.run
+        return Output(
+            fleet: fleet.fleet, provider: context.provider.name, now: input.now, window: window.map(WindowOutput.init),
+            next: windows.first { $0.start > input.now }.map(WindowOutput.init), roles: roles,
+            lock: try context.store.lockHolder()?.description,
+            lastRun: last.map { run in
+                Output.LastRun(
+                    id: run.id, command: run.command, outcome: run.outcome.rawValue, at: run.at,
+                    durationSeconds: run.endedAt.map { $0.timeIntervalSince(run.startedAt) }, summary: run.summary, error: run.error)
+            },
+            overrides: overrides.map { $0.summary(zone: fleet.timeZone) })
+    }
+
+    func lines(_ output: Output) -> [String] {
+        let zone = context.fleet.timeZone
+        var lines = ["fleet \(output.fleet) on \(output.provider), now \(TimeText.local(output.now, zone: zone))"]
+        if let window = output.window {
+            lines.append("event: #\(window.eventId) \"\(window.event)\" \(TimeText.local(window.eventStart, zone: zone)) to \(TimeText.clock(window.eventEnd, zone: zone)); fleet window \(TimeText.clock(window.start, zone: zone)) to \(TimeText.clock(window.end, zone: zone))")
+        } else {
+            lines.append("event: none now" + (output.next.map { "; next #\($0.eventId) \"\($0.event)\" at \(TimeText.local($0.eventStart, zone: zone)), scale-up from \(TimeText.clock($0.start, zone: zone))" } ?? ""))
+        }
+        for name in context.fleet.roles.map(\.name) + output.roles.keys.filter({ name in !context.fleet.roles.contains { $0.name == name } }).sorted() {
+            guard let role = output.roles[name] else { continue }
+            let running = role.nodes.filter { $0.state == "running" }.count
+            var head = "\(name): \(role.desired) wanted, \(role.nodes.count) present, \(running) running"
+            if let balancer = role.loadBalancer { head += ", \(role.nodes.filter { $0.lb == "healthy" }.count) healthy on \(balancer)" }
+            head += ", \(role.nodes.filter(\.ready).count) ready"
+            lines.append(head)
+            for node in role.nodes {
+                var line = "  \(node.name)  id \(node.id)  \(node.state)"
+                if let ip = node.privateIp { line += "  \(ip)" }
+                if role.loadBalancer != nil { line += "  lb \(node.lb ?? "not attached")" }
+                line += node.ready ? "  ready" : "  not ready: \(node.problem ?? "?")"
+                lines.append(line)
+            }
+        }
+        if let lock = output.lock { lines.append("running now: \(lock)") }
+        if let run = output.lastRun {
+            lines.append("last run: #\(run.id) \(run.command) \(run.outcome) at \(TimeText.local(run.at, zone: zone))"
+                + (run.durationSeconds.map { String(format: " (%.1fs)", $0) } ?? "") + (run.summary.map { ": \($0)" } ?? "")
+                + (run.error.map { "; error: \($0)" } ?? ""))
+        }
+        if !output.overrides.isEmpty {
+            lines.append("overrides in force:")
+            lines += output.overrides.map { "  \($0)" }
+        }
+        return lines
+    }
+}

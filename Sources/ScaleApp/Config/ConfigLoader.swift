@@ -1,0 +1,171 @@
+import Foundation
+import ScaleCore
+import ScaleProviders
+
+/// Reads the TOML configuration into typed values. Any problem is a ``ConfigError`` naming the key and line.
+public enum ConfigLoader {
+    /// Loads `path`, or the first default path that exists when `path` is nil.
+    public static func load(path: String?) throws -> Configuration {
+        let file: String
+        if let path {
+            file = path
+        } else if let found = Configuration.defaultPaths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            file = found
+        } else {
+            throw ConfigError(
+                file: Configuration.defaultPaths[0],
+                problem: "no configuration file: pass --config FILE, or create ./scalectl.toml (see the README's configuration reference)")
+        }
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: file, problem: "cannot read the file (missing, unreadable or not UTF-8)")
+        }
+        return try parse(text, file: file)
+    }
+
+    /// Parses configuration text; `file` names it in messages and anchors relative paths.
+    public static func parse(_ text: String, file: String) throws -> Configuration {
+        let root = TOMLReader(try TOMLSource(file: file, text: text))
+        let directory = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        /// A path from the file, anchored at the file's directory when relative.
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : ((directory as NSString).appendingPathComponent(path) as NSString).standardizingPath
+        }
+
+        guard let controller = try root.table("controller") else { throw root.error("controller", "the [controller] table is required") }
+        let fleetName = try controller.requiredString("fleet")
+        guard NodeName.isValidPart(fleetName) else {
+            throw controller.error("fleet", "\"\(fleetName)\" is not usable in node names: use 1-24 lowercase letters, digits or inner hyphens, starting with a letter")
+        }
+        let databasePath = try controller.string("database") ?? "scalectl.sqlite"
+        let zoneName = try controller.string("timezone") ?? "UTC"
+        guard let zone = TimeText.zone(zoneName) else {
+            throw controller.error("timezone", "\"\(zoneName)\" is not an IANA time zone such as Europe/Madrid")
+        }
+        let lead = try controller.duration("lead") ?? .seconds(45 * 60)
+        let margin = try controller.duration("margin") ?? .seconds(30 * 60)
+        let drain = try controller.duration("drain") ?? .seconds(60)
+        var execution = ExecutionSettings()
+        execution.concurrency = try controller.int("concurrency", in: 1...200) ?? execution.concurrency
+        execution.pollInterval = try controller.duration("poll_interval") ?? execution.pollInterval
+        execution.bootTimeout = try controller.duration("boot_timeout") ?? execution.bootTimeout
+        execution.healthTimeout = try controller.duration("health_timeout") ?? execution.healthTimeout
+        execution.goneTimeout = try controller.duration("gone_timeout") ?? execution.goneTimeout
+        execution.probeInterval = try controller.duration("probe_interval") ?? execution.probeInterval
+        try controller.finish()
+
+        guard var providerTable = try root.table("provider") else {
+            throw root.error("provider", "the [provider] table is required (kind = \"sim\" runs on the built-in simulated cloud)")
+        }
+        if let profile = try providerTable.string("profile") {
+            let profilePath = resolve(profile)
+            guard let data = FileManager.default.contents(atPath: profilePath), let profileText = String(data: data, encoding: .utf8) else {
+                throw providerTable.error("profile", "cannot read the provider profile \(profilePath)")
+            }
+            providerTable = providerTable.over(try TOMLSource(file: profilePath, text: profileText))
+        }
+        let retry = try retryPolicy(providerTable)
+        let provider = try providerSettings(providerTable)
+
+        guard let rolesTable = try root.table("roles"), !rolesTable.keys.isEmpty else {
+            throw root.error("roles", "at least one role is required, such as [roles.frontal]")
+        }
+        let ordered = rolesTable.keys.sorted { (rolesTable.line($0) ?? .max, $0) < (rolesTable.line($1) ?? .max, $1) }
+        let roles = try ordered.map { name in
+            try role(name, in: rolesTable, fleet: fleetName, templateKeys: Template.standardKeys.union(provider.extraTemplateKeys))
+        }
+        try rolesTable.finish()
+        try root.finish()
+
+        let fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles)
+        return Configuration(file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider)
+    }
+
+    private static func role(_ name: String, in roles: TOMLReader, fleet: String, templateKeys: Set<String>) throws -> RoleSettings {
+        guard NodeName.isValidPart(name) else {
+            throw roles.error(name, "the role name \"\(name)\" is not usable in node names: use lowercase letters, digits or inner hyphens")
+        }
+        guard let table = try roles.table(name) else { throw roles.error(name, "must be a table") }
+        let count = try table.int("count", in: 0...1000) ?? 0
+        let serverType = try table.requiredString("server_type")
+        guard let snapshotTable = try table.table("snapshot") else {
+            throw table.error("snapshot", "is required: snapshot = { labels = \"role=\(name)\", max_age = \"30h\" }")
+        }
+        let snapshot = SnapshotRule(
+            selector: try snapshotTable.requiredString("labels"),
+            maxAge: try snapshotTable.duration("max_age") ?? .seconds(30 * 3600))
+        try snapshotTable.finish()
+        let balancer = try table.string("load_balancer")
+        var ready: ReadinessCheck?
+        if let readyTable = try table.table("ready") {
+            let kinds = ReadinessCheck.Kind.allCases.filter { readyTable.has($0.rawValue) }
+            guard kinds.count == 1, let kind = kinds.first else {
+                throw table.error("ready", "give exactly one of http, tcp or command, such as ready = { http = \"http://{private_ip}:8080/health\", within = \"5m\" }")
+            }
+            let template = try readyTable.requiredString(kind.rawValue)
+            if let unknown = Template.placeholders(in: template).first(where: { !templateKeys.contains($0) }) {
+                throw readyTable.error(kind.rawValue, "the placeholder {\(unknown)} is not known here; use \(templateKeys.sorted().map { "{\($0)}" }.joined(separator: ", "))")
+            }
+            ready = ReadinessCheck(kind: kind, template: template, within: try readyTable.duration("within") ?? .seconds(300))
+            try readyTable.finish()
+        }
+        try table.finish()
+        let longest = NodeName.make(fleet: fleet, role: name, event: "9999999", index: count)
+        guard longest.count <= 63 else {
+            throw roles.error(name, "node names like \(longest) would be longer than 63 characters; shorten the fleet or role name")
+        }
+        return RoleSettings(name: name, count: count, serverType: serverType, snapshot: snapshot, loadBalancer: balancer, ready: ready)
+    }
+
+    private static func retryPolicy(_ table: TOMLReader) throws -> ProviderCalls.Policy {
+        var policy = ProviderCalls.Policy()
+        policy.maxAttempts = try table.int("max_attempts", in: 1...20) ?? policy.maxAttempts
+        policy.baseDelay = try table.duration("backoff") ?? policy.baseDelay
+        policy.maxDelay = try table.duration("max_backoff") ?? policy.maxDelay
+        policy.breakerThreshold = try table.int("breaker_after", in: 1...1000) ?? policy.breakerThreshold
+        return policy
+    }
+
+    private static func providerSettings(_ table: TOMLReader) throws -> ProviderSettings {
+        let kind = try table.string("kind")
+        switch kind {
+        case "sim":
+            let settings = try simSettings(table)
+            try table.finish()
+            return .sim(settings)
+        case nil:
+            throw table.error("kind", "is required: kind = \"sim\" (the built-in simulated cloud), or a profile = \"providers/NAME.toml\" that sets it")
+        case let other?:
+            throw table.error("kind", "\"\(other)\" is not a provider this build knows; known: sim")
+        }
+    }
+
+    private static func simSettings(_ table: TOMLReader) throws -> SimSettings {
+        var settings = SimSettings()
+        settings.apiLatency = try table.duration("api_latency") ?? settings.apiLatency
+        settings.bootTime = try table.duration("boot_time") ?? settings.bootTime
+        settings.bootSpread = try table.duration("boot_spread") ?? settings.bootSpread
+        settings.healthDelay = try table.duration("health_delay") ?? settings.healthDelay
+        settings.deleteTime = try table.duration("delete_time") ?? settings.deleteTime
+        settings.snapshotDays = try table.int("snapshot_days", in: 1...60) ?? settings.snapshotDays
+        settings.snapshotHour = try table.int("snapshot_hour", in: 0...23) ?? settings.snapshotHour
+        if let roles = try table.table("roles") {
+            for name in roles.keys {
+                guard let role = try roles.table(name) else { continue }
+                settings.roles[name] = SimRoleSettings(
+                    bootCommand: try role.string("boot_command"), snapshotAge: try role.duration("snapshot_age"),
+                    noSnapshot: try role.bool("no_snapshot") ?? false)
+                try role.finish()
+            }
+            try roles.finish()
+        }
+        if let faults = try table.table("faults") {
+            if let errors = try faults.table("create_errors") {
+                for node in errors.keys { settings.faults.createErrors[node] = try errors.requiredString(node) }
+                try errors.finish()
+            }
+            settings.faults.neverRunning = Set(try faults.strings("never_running") ?? [])
+            try faults.finish()
+        }
+        return settings
+    }
+}

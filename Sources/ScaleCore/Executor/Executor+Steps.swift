@@ -1,0 +1,389 @@
+import Foundation
+
+extension Executor {
+    func perform(_ step: Step, state: inout PipelineState, scope: RunScope) async throws {
+        let role = state.plan.role
+        switch step {
+        case .resolveSnapshot:
+            state.snapshot = try await resolveSnapshot(role: role)
+        case .delete(let nodes, let reason):
+            try await delete(nodes, reason: reason, role: role, scope: scope)
+        case .awaitGone(let names):
+            try await awaitGone(names, role: role, scope: scope)
+        case .create(let names):
+            guard let snapshot = state.snapshot else {
+                throw StepFailure(role: role, step: step.kind, summary: "no snapshot was resolved before creating", action: "created nothing")
+            }
+            try await create(names, plan: state.plan, snapshot: snapshot, scope: scope)
+        case .awaitRunning(let names):
+            try await awaitRunning(names, role: role, scope: scope)
+        case .attach(let balancer, let names):
+            try await attach(names, to: balancer, role: role, scope: scope)
+        case .awaitHealthy(let balancer, let names):
+            state.healthy = try await awaitHealthy(names, on: balancer, role: role, scope: scope)
+        case .probe(let names):
+            state.ready = try await probe(names, role: role, scope: scope)
+        case .detach(let balancer, let nodes):
+            try await detach(nodes, from: balancer, role: role)
+        case .drain(let duration):
+            progress.report(.began(role: role, step: step.kind, text: "draining connections for \(DurationText.format(duration))"))
+            try await clock.sleep(for: duration)
+        }
+    }
+
+    // MARK: Snapshot
+
+    private func resolveSnapshot(role: String) async throws -> Snapshot {
+        guard let settings = fleet.role(role) else {
+            throw StepFailure(role: role, step: "resolve-snapshot", summary: "role \(role) is not configured", action: "created nothing")
+        }
+        let rule = settings.snapshot
+        let snapshot = try await calls.call("snapshot", "find the newest snapshot for \(role)") {
+            try await provider.newestSnapshot(role: role, selector: rule.selector)
+        }
+        guard let snapshot else {
+            throw StepFailure(
+                role: role, step: "resolve-snapshot",
+                summary: "no snapshot of role \(role) matches the selector \"\(rule.selector)\"",
+                action: "created no \(role) node; check the daily snapshot job and the role's snapshot labels"
+            )
+        }
+        let age = clock.now().since(snapshot.createdAt)
+        guard age <= rule.maxAge else {
+            throw StepFailure(
+                role: role, step: "resolve-snapshot",
+                summary: "the newest \(role) snapshot \"\(snapshot.name)\" (id \(snapshot.id)) is \(DurationText.format(roundedToMinutes(age))) old, more than max_age \(DurationText.format(rule.maxAge))",
+                action: "created no \(role) node from it; check the daily snapshot job, or raise max_age to accept it"
+            )
+        }
+        progress.report(.began(role: role, step: "resolve-snapshot", text: "snapshot \"\(snapshot.name)\" (id \(snapshot.id), \(DurationText.format(roundedToMinutes(age))) old)"))
+        return snapshot
+    }
+
+    // MARK: Create
+
+    private func create(_ names: [String], plan: RolePlan, snapshot: Snapshot, scope: RunScope) async throws {
+        let role = plan.role
+        guard let settings = fleet.role(role) else {
+            throw StepFailure(role: role, step: "create", summary: "role \(role) is not configured", action: "created nothing")
+        }
+        progress.report(.began(role: role, step: "create", text: "creating \(names.count) node\(names.count == 1 ? "" : "s") (\(settings.serverType))"))
+        let results = await withTaskGroup(of: (String, Result<Node, ProviderError>).self) { group in
+            for name in names {
+                let spec = NodeSpec(
+                    name: name, role: role, serverType: settings.serverType, snapshot: snapshot,
+                    labels: [
+                        OwnershipLabel.fleet: fleet.fleet, OwnershipLabel.role: role,
+                        OwnershipLabel.event: plan.event ?? "none", OwnershipLabel.run: String(runID),
+                    ]
+                )
+                group.addTask { (name, await scope.limiter.run { await createOne(spec, scope: scope) }) }
+            }
+            var results: [(String, Result<Node, ProviderError>)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0.localizedStandardCompare($1.0) == .orderedAscending }
+        }
+        let failed = results.compactMap { name, result in if case .failure(let error) = result { (name, error) } else { nil } }
+        guard !failed.isEmpty else { return }
+        let made = results.compactMap { try? $0.1.get() }
+        throw StepFailure(
+            role: role, step: "create",
+            summary: "\(failed.count) of \(names.count) \(role) nodes could not be created",
+            nodes: made, details: failed.map { "\($0.0): \($0.1.code): \($0.1.message)" + ($0.1.hint.map { " (\($0))" } ?? "") },
+            providerError: failed[0].1,
+            action: made.isEmpty
+                ? "created none; a re-run creates them"
+                : "kept the \(made.count) created (\(made.map(\.name).joined(separator: ", "))); a re-run creates only the missing ones"
+        )
+    }
+
+    /// Creates one node. Before any retry the name is looked up, so a create that did happen is never repeated.
+    private func createOne(_ spec: NodeSpec, scope: RunScope) async -> Result<Node, ProviderError> {
+        do {
+            try await journal.record(.intent(
+                name: spec.name, role: spec.role, event: spec.labels[OwnershipLabel.event], serverType: spec.serverType,
+                runID: runID, at: clock.now()))
+        } catch {
+            return .failure(ProviderError(
+                provider: provider.name, operation: "create \(spec.name)", code: "journal_unavailable",
+                message: "could not write the intent to the journal: \(error); did not call the provider"))
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let node = try await journaled(spec.role, "create", target: spec.name, "create \(spec.name) from \(spec.snapshot.name)") {
+                    try await calls.call("create", "create \(spec.name)", attempts: 1) { try await provider.createNode(spec) }
+                }
+                try? await journal.record(.created(name: spec.name, id: node.id, at: clock.now()))
+                await scope.tally.didCreate(spec.name)
+                return .success(node)
+            } catch let error as ProviderError {
+                let nameTaken = error.code == ProviderError.nameTakenCode
+                guard nameTaken || (error.isRetryable && attempt < calls.policy.maxAttempts) else {
+                    if error.code != "circuit_open" { try? await journal.record(.failed(name: spec.name, at: clock.now())) }
+                    return .failure(error)
+                }
+                // Look before trying again: the create may have happened although the answer was lost.
+                switch await lookUp(spec) {
+                case .success(let node?): return .success(node)
+                case .success(nil) where nameTaken: return .failure(error)
+                case .success(nil): break
+                case .failure(let lookUpError): return .failure(lookUpError)
+                }
+                if case .yes(let after) = error.retry {
+                    try? await clock.sleep(for: calls.policy.delay(afterAttempt: attempt, requested: after))
+                }
+            } catch {
+                return .failure(ProviderError(provider: provider.name, operation: "create \(spec.name)", code: "unexpected", message: "\(error)"))
+            }
+        }
+    }
+
+    /// The node by that name if it is ours; an error naming it if someone else's holds the name.
+    private func lookUp(_ spec: NodeSpec) async -> Result<Node?, ProviderError> {
+        do {
+            let found = try await calls.call("lookup", "look up \(spec.name)") { try await provider.node(named: spec.name) }
+            guard let found else { return .success(nil) }
+            guard found.fleet == fleet.fleet else {
+                return .failure(ProviderError(
+                    provider: provider.name, operation: "create \(spec.name)", code: "name_taken_by_stranger",
+                    message: "a server named \(spec.name) (id \(found.id)) exists without this fleet's label \(OwnershipLabel.fleet)=\(fleet.fleet)",
+                    hint: "the controller never touches servers it does not own; rename or delete that server by hand"))
+            }
+            try? await journal.record(.created(name: spec.name, id: found.id, at: clock.now()))
+            return .success(found)
+        } catch {
+            return .failure(error as? ProviderError ?? ProviderError(provider: provider.name, operation: "look up \(spec.name)", code: "unexpected", message: "\(error)"))
+        }
+    }
+
+    // MARK: Waiting on the fleet
+
+    private func awaitRunning(_ names: [String], role: String, scope: RunScope) async throws {
+        let deadline = clock.now() + settings.bootTimeout
+        var seen = 0
+        var reported = -1
+        while true {
+            let listing = try await scope.watcher.next(after: seen)
+            seen = listing.generation
+            let byName = Dictionary(listing.nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let running = names.filter { byName[$0]?.state == .running }
+            if running.count != reported {
+                progress.report(.counted(role: role, what: "running", done: running.count, total: names.count))
+                reported = running.count
+            }
+            if running.count == names.count { return }
+            let broken = names.compactMap { byName[$0] }.filter { [.error, .off, .deleting].contains($0.state) }
+            if !broken.isEmpty || clock.now() >= deadline {
+                let waiting = names.filter { byName[$0]?.state != .running }
+                throw StepFailure(
+                    role: role, step: "await-running",
+                    summary: broken.isEmpty
+                        ? "\(waiting.count) of \(names.count) \(role) nodes not running after \(DurationText.format(settings.bootTimeout))"
+                        : "\(broken.count) of \(names.count) \(role) nodes failed while booting",
+                    nodes: waiting.compactMap { byName[$0] },
+                    details: waiting.map { byName[$0]?.summary ?? "\($0) (not found at the provider)" },
+                    action: "kept every node; a re-run replaces broken ones and waits for the rest"
+                )
+            }
+        }
+    }
+
+    private func awaitGone(_ names: [String], role: String, scope: RunScope) async throws {
+        let deadline = clock.now() + settings.goneTimeout
+        var seen = 0
+        var reported = -1
+        var pending = Set(names)
+        while true {
+                let listing = try await scope.watcher.next(after: seen)
+                seen = listing.generation
+                let present = Set(listing.nodes.map(\.name))
+                for name in pending where !present.contains(name) {
+                    try? await journal.record(.gone(name: name, at: clock.now()))
+                    pending.remove(name)
+                }
+                if names.count - pending.count != reported {
+                    reported = names.count - pending.count
+                    progress.report(.counted(role: role, what: "gone", done: reported, total: names.count))
+                }
+                if pending.isEmpty { return }
+                if clock.now() >= deadline {
+                    let left = listing.nodes.filter { pending.contains($0.name) }
+                    throw StepFailure(
+                        role: role, step: "await-gone",
+                        summary: "\(left.count) of \(names.count) \(role) nodes still exist \(DurationText.format(settings.goneTimeout)) after deletion and may still be billing",
+                        nodes: left, details: left.map(\.summary),
+                        action: "left them; run `scalectl down` again or delete them in the provider's console"
+                    )
+                }
+        }
+    }
+
+    // MARK: Delete
+
+    private func delete(_ nodes: [Node], reason: DeleteReason, role: String, scope: RunScope) async throws {
+        let why = switch reason {
+        case .replace: "broken, to be replaced"
+        case .extra: "not wanted in this window"
+        case .teardown: "the window is over"
+        }
+        progress.report(.began(role: role, step: "delete", text: "deleting \(nodes.count) node\(nodes.count == 1 ? "" : "s") (\(why))"))
+        let failures = await withTaskGroup(of: (Node, ProviderError?).self) { group in
+            for node in nodes {
+                group.addTask {
+                    await scope.limiter.run {
+                        do {
+                            try await deleteOne(node, role: role, why: why)
+                            await scope.tally.didDelete(node.name)
+                            return (node, nil)
+                        } catch {
+                            return (node, error as? ProviderError ?? ProviderError(provider: provider.name, operation: "delete \(node.name)", code: "unexpected", message: "\(error)"))
+                        }
+                    }
+                }
+            }
+            var failures: [(Node, ProviderError)] = []
+            for await (node, error) in group { if let error { failures.append((node, error)) } }
+            return failures
+        }
+        guard !failures.isEmpty else { return }
+        throw StepFailure(
+            role: role, step: "delete",
+            summary: "\(failures.count) of \(nodes.count) \(role) nodes could not be deleted and may still be billing",
+            nodes: failures.map(\.0), details: failures.map { "\($0.0.summary): \($0.1.code): \($0.1.message)" },
+            providerError: failures[0].1,
+            action: "deleted the others; run `scalectl down` again to retry"
+        )
+    }
+
+    private func deleteOne(_ node: Node, role: String, why: String) async throws {
+        if let graceful = provider as? any GracefulShutdown, node.state == .running {
+            try await journaled(role, "shutdown", target: node.name, "shut down \(node.name) (id \(node.id))") {
+                try await calls.call("shutdown", "shut down \(node.name)") { try await graceful.shutDown(node) }
+            }
+        }
+        try await journaled(role, "delete", target: node.name, "delete \(node.name) (id \(node.id)): \(why)") {
+            try await calls.call("delete", "delete \(node.name)") { try await provider.deleteNode(node) }
+        }
+    }
+
+    // MARK: Load balancer
+
+    private func requireBalancers(role: String, step: String) throws -> any LoadBalancing {
+        guard let balancers else {
+            throw StepFailure(role: role, step: step, summary: "the \(provider.name) provider cannot manage load balancers", action: "stopped this role")
+        }
+        return balancers
+    }
+
+    private func attach(_ names: [String], to balancer: String, role: String, scope: RunScope) async throws {
+        let lb = try requireBalancers(role: role, step: "attach")
+        let wanted = Set(names)
+        let nodes = try await scope.watcher.current().filter { wanted.contains($0.name) }
+        progress.report(.began(role: role, step: "attach", text: "attaching \(nodes.count) to \(balancer)"))
+        try await calls.call("attach", "attach \(nodes.count) \(role) nodes to \(balancer)") {
+            try await lb.attach(nodes, role: role, to: balancer)
+        }
+    }
+
+    private func detach(_ nodes: [Node], from balancer: String, role: String) async throws {
+        let lb = try requireBalancers(role: role, step: "detach")
+        progress.report(.began(role: role, step: "detach", text: "detaching \(nodes.count) from \(balancer)"))
+        try await calls.call("detach", "detach \(nodes.count) \(role) nodes from \(balancer)") {
+            try await lb.detach(nodes, role: role, from: balancer)
+        }
+    }
+
+    private func awaitHealthy(_ names: [String], on balancer: String, role: String, scope: RunScope) async throws -> Int {
+        let lb = try requireBalancers(role: role, step: "await-healthy")
+        let deadline = clock.now() + settings.healthTimeout
+        let wanted = Set(names)
+        let nodes = try await scope.watcher.current().filter { wanted.contains($0.name) }
+        var reported = -1
+        while true {
+            let members = try await calls.call("health", "read health of \(balancer)") { try await lb.members(of: balancer, role: role) }
+            let healthy = nodes.filter { members[$0.id] == .healthy }
+            if healthy.count != reported {
+                reported = healthy.count
+                progress.report(.counted(role: role, what: "healthy on \(balancer)", done: healthy.count, total: names.count))
+            }
+            if healthy.count == names.count { return healthy.count }
+            if clock.now() >= deadline {
+                let sick = nodes.filter { members[$0.id] != .healthy }
+                throw StepFailure(
+                    role: role, step: "await-healthy",
+                    summary: "\(names.count - healthy.count) of \(names.count) \(role) nodes unhealthy on the load balancer \(balancer)",
+                    nodes: sick,
+                    details: sick.map { "\($0.summary): \(members[$0.id]?.rawValue ?? "not a target of \(balancer)")" },
+                    action: "kept every node attached; check the service on them, then run `scalectl up` again"
+                )
+            }
+            try await clock.sleep(for: settings.pollInterval)
+        }
+    }
+
+    // MARK: Readiness
+
+    private func probe(_ names: [String], role: String, scope: RunScope) async throws -> Int {
+        guard let check = fleet.role(role)?.ready else { return names.count }
+        let wanted = Set(names)
+        let nodes = try await scope.watcher.current().filter { wanted.contains($0.name) }
+        let deadline = clock.now() + check.within
+        progress.report(.began(role: role, step: "probe", text: "checking readiness (\(check.kind.rawValue)) for up to \(DurationText.format(check.within))"))
+        let counter = ReadyCounter(total: names.count, role: role, progress: progress)
+        let problems = try await withThrowingTaskGroup(of: (Node, String?).self) { group in
+                for node in nodes {
+                    group.addTask {
+                        let problem = try await prober.waitUntilReady(
+                            check, node: node, role: role, deadline: deadline, interval: settings.probeInterval, clock: clock)
+                        if problem == nil { await counter.add() }
+                        return (node, problem)
+                    }
+                }
+                var problems: [(Node, String)] = []
+                for try await (node, problem) in group { if let problem { problems.append((node, problem)) } }
+                return problems.sorted { $0.0.name.localizedStandardCompare($1.0.name) == .orderedAscending }
+        }
+        let missing = names.filter { name in !nodes.contains { $0.name == name } }
+        guard problems.isEmpty, missing.isEmpty else {
+            throw StepFailure(
+                role: role, step: "probe",
+                summary: "\(problems.count + missing.count) of \(names.count) \(role) nodes not ready within \(DurationText.format(check.within))",
+                nodes: problems.map(\.0),
+                details: problems.map { "\($0.0.summary): \($0.1)" } + missing.map { "\($0): not found at the provider" },
+                action: "kept every node; fix the service on them, then run `scalectl up` again"
+            )
+        }
+        return names.count
+    }
+}
+
+/// Counts nodes that became ready and reports each change.
+private actor ReadyCounter {
+    let total: Int
+    let role: String
+    let progress: any ProgressSink
+    var ready = 0
+
+    init(total: Int, role: String, progress: any ProgressSink) {
+        self.total = total
+        self.role = role
+        self.progress = progress
+        progress.report(.counted(role: role, what: "ready", done: 0, total: total))
+    }
+
+    func add() {
+        ready += 1
+        progress.report(.counted(role: role, what: "ready", done: ready, total: total))
+    }
+}
+
+private func roundedToMinutes(_ duration: Duration) -> Duration {
+    .seconds(Int64((duration.timeInterval / 60).rounded()) * 60)
+}
+
+extension ProviderError {
+    /// The code a provider uses when a create fails because the name is taken (Hetzner's own word).
+    public static let nameTakenCode = "uniqueness_error"
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Logging
+
+/// Timeouts and bounds of a run.
+public struct ExecutionSettings: Sendable, Hashable {
+    /// Parallel provider mutations (creates, deletes) at most.
+    public var concurrency: Int
+    /// Between two listings of the fleet or two balancer health reads.
+    public var pollInterval: Duration
+    /// From create to running.
+    public var bootTimeout: Duration
+    /// From attach to healthy on the balancer.
+    public var healthTimeout: Duration
+    /// From delete to gone.
+    public var goneTimeout: Duration
+    /// Between two readiness attempts on a node.
+    public var probeInterval: Duration
+
+    public init(
+        concurrency: Int = 10, pollInterval: Duration = .seconds(5), bootTimeout: Duration = .seconds(20 * 60),
+        healthTimeout: Duration = .seconds(5 * 60), goneTimeout: Duration = .seconds(10 * 60),
+        probeInterval: Duration = .seconds(5)
+    ) {
+        self.concurrency = concurrency
+        self.pollInterval = pollInterval
+        self.bootTimeout = bootTimeout
+        self.healthTimeout = healthTimeout
+        self.goneTimeout = goneTimeout
+        self.probeInterval = probeInterval
+    }
+}
+
+/// Runs a ``Plan``: role pipelines in parallel, each stopping at its first failed gate; every mutation
+/// journaled before the call and after it.
+public struct Executor: Sendable {
+    public var fleet: FleetSettings
+    public var settings: ExecutionSettings
+    public var provider: any CloudProvider
+    public var balancers: (any LoadBalancing)?
+    public var calls: ProviderCalls
+    public var journal: any Journal
+    public var prober: Prober
+    public var progress: any ProgressSink
+    public var clock: any ScaleClock
+    public var runID: Int64
+    public var logger: Logger
+    /// Called as each step starts, with its kind; fault-injection tests end the process here.
+    public var crashPoint: @Sendable (String) -> Void
+
+    public init(
+        fleet: FleetSettings, settings: ExecutionSettings, provider: any CloudProvider,
+        balancers: (any LoadBalancing)?, calls: ProviderCalls, journal: any Journal, prober: Prober,
+        progress: any ProgressSink, clock: any ScaleClock, runID: Int64, logger: Logger,
+        crashPoint: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.fleet = fleet
+        self.settings = settings
+        self.provider = provider
+        self.balancers = balancers
+        self.calls = calls
+        self.journal = journal
+        self.prober = prober
+        self.progress = progress
+        self.clock = clock
+        self.runID = runID
+        self.logger = logger
+        self.crashPoint = crashPoint
+    }
+
+    public func execute(_ plan: Plan) async -> ExecutionReport {
+        let started = clock.now()
+        let scope = RunScope(
+            watcher: FleetWatcher(provider: provider, calls: calls, clock: clock, interval: settings.pollInterval),
+            limiter: Limiter(limit: settings.concurrency),
+            tally: Tally()
+        )
+        let outcomes = await withTaskGroup(of: RoleOutcome.self) { group in
+            for rolePlan in plan.roles {
+                group.addTask { await runPipeline(rolePlan, scope: scope) }
+            }
+            var outcomes: [RoleOutcome] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        let order = Dictionary(uniqueKeysWithValues: plan.roles.enumerated().map { ($1.role, $0) })
+        var verification: StepFailure?
+        if plan.mode == .down { verification = await verifyNoneLeft(scope: scope) }
+        return ExecutionReport(
+            mode: plan.mode, roles: outcomes.sorted { order[$0.role, default: 0] < order[$1.role, default: 0] },
+            verification: verification, created: await scope.tally.created, deleted: await scope.tally.deleted,
+            duration: clock.now().since(started)
+        )
+    }
+
+    private func runPipeline(_ plan: RolePlan, scope: RunScope) async -> RoleOutcome {
+        var state = PipelineState(plan: plan)
+        for step in plan.steps {
+            let began = clock.now()
+            do {
+                try await journaled(plan.role, step.kind, step.summary) {
+                    try await perform(step, state: &state, scope: scope)
+                }
+                let took = clock.now().since(began)
+                state.timings.append(StepTiming(step: step.kind, seconds: took.timeInterval))
+                progress.report(.finished(role: plan.role, step: step.kind, duration: took))
+            } catch {
+                state.timings.append(StepTiming(step: step.kind, seconds: clock.now().since(began).timeInterval))
+                state.failure = failure(from: error, step: step, role: plan.role)
+                break
+            }
+        }
+        let nodes = (try? await scope.watcher.current())?.filter { $0.role == plan.role } ?? []
+        return RoleOutcome(
+            role: plan.role, desired: plan.desired, nodes: nodes, healthy: state.healthy, ready: state.ready,
+            failure: state.failure, timings: state.timings
+        )
+    }
+
+    private func failure(from error: any Error, step: Step, role: String) -> StepFailure {
+        if let failure = error as? StepFailure { return failure }
+        if let providerError = error as? ProviderError {
+            return StepFailure(
+                role: role, step: step.kind, summary: providerError.description, providerError: providerError,
+                action: "stopped this role's steps; nothing was rolled back"
+            )
+        }
+        if error is CancellationError {
+            return StepFailure(role: role, step: step.kind, summary: "the run was stopped", action: "stopped; nothing was rolled back")
+        }
+        return StepFailure(role: role, step: step.kind, summary: "\(error)", action: "stopped this role's steps; nothing was rolled back")
+    }
+
+    /// After a teardown: list again and make sure no owned node remains, powered-off ones included.
+    private func verifyNoneLeft(scope: RunScope) async -> StepFailure? {
+        let entry = StepEntry(runID: runID, role: nil, kind: "verify", detail: "no owned node remains")
+        let id = try? await journal.begin(entry, at: clock.now())
+        crashPoint("verify")
+        let failure: StepFailure?
+        do {
+            let left = try await calls.call("list", "list nodes") { try await provider.listNodes() }
+            failure = left.isEmpty ? nil : StepFailure(
+                role: "fleet", step: "verify",
+                summary: "\(left.count) owned node\(left.count == 1 ? "" : "s") still exist after teardown and may still be billing",
+                nodes: left, details: left.map(\.summary),
+                action: "left them in place; run `scalectl down` again, or delete them in the provider's console"
+            )
+        } catch {
+            failure = StepFailure(
+                role: "fleet", step: "verify", summary: "could not list the fleet to verify the teardown: \(error)",
+                providerError: error as? ProviderError, action: "run `scalectl status` to check what is left"
+            )
+        }
+        if let id { try? await journal.end(id, outcome: failure == nil ? .ok : .failed, error: failure?.summary, at: clock.now()) }
+        return failure
+    }
+
+    /// Writes the step's intent, runs it, writes its result. A journal that cannot be written stops the step.
+    func journaled<T: Sendable>(
+        _ role: String, _ kind: String, target: String? = nil, _ detail: String, _ body: () async throws -> T
+    ) async throws -> T {
+        let entry = StepEntry(runID: runID, role: role, kind: kind, target: target, detail: detail)
+        let id: Int64
+        do {
+            id = try await journal.begin(entry, at: clock.now())
+        } catch {
+            throw StepFailure(
+                role: role, step: kind, summary: "could not write the journal before \(detail): \(error)",
+                action: "did not act: the controller never acts without journaling its intent first"
+            )
+        }
+        crashPoint(kind)
+        do {
+            let value = try await body()
+            try? await journal.end(id, outcome: .ok, error: nil, at: clock.now())
+            return value
+        } catch {
+            try? await journal.end(id, outcome: .failed, error: "\(error)", at: clock.now())
+            throw error
+        }
+    }
+}
+
+/// What the role pipelines of one run share.
+struct RunScope: Sendable {
+    let watcher: FleetWatcher
+    let limiter: Limiter
+    let tally: Tally
+}
+
+/// Nodes created and deleted during the run.
+actor Tally {
+    private(set) var created: [String] = []
+    private(set) var deleted: [String] = []
+    func didCreate(_ name: String) { created.append(name) }
+    func didDelete(_ name: String) { deleted.append(name) }
+}
+
+/// A pipeline's working state between steps.
+struct PipelineState {
+    let plan: RolePlan
+    var snapshot: Snapshot?
+    var healthy: Int?
+    var ready: Int?
+    var failure: StepFailure?
+    var timings: [StepTiming] = []
+
+    init(plan: RolePlan) { self.plan = plan }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Lists the fleet for every waiting pipeline at once: one provider call per poll interval, whatever
+/// the number of roles and nodes waiting.
+actor FleetWatcher {
+    private let provider: any CloudProvider
+    private let calls: ProviderCalls
+    private let clock: any ScaleClock
+    private let interval: Duration
+    private var generation = 0
+    private var latest: [Node] = []
+    private var lastFetch: Date?
+    private var inflight: Task<[Node], any Error>?
+
+    init(provider: any CloudProvider, calls: ProviderCalls, clock: any ScaleClock, interval: Duration) {
+        self.provider = provider
+        self.calls = calls
+        self.clock = clock
+        self.interval = interval
+    }
+
+    /// A listing newer than generation `seen`: shared with other waiters, and never sooner than one
+    /// interval after the previous listing.
+    func next(after seen: Int) async throws -> (generation: Int, nodes: [Node]) {
+        if generation > seen { return (generation, latest) }
+        let task = inflight ?? startFetch()
+        inflight = task
+        do {
+            let nodes = try await task.value
+            if inflight == task {
+                inflight = nil
+                generation += 1
+                latest = nodes
+                lastFetch = clock.now()
+            }
+            return (generation, latest)
+        } catch {
+            if inflight == task { inflight = nil }
+            throw error
+        }
+    }
+
+    /// The newest listing, fetching one if there is none yet.
+    func current() async throws -> [Node] {
+        generation > 0 ? latest : try await next(after: 0).nodes
+    }
+
+    private func startFetch() -> Task<[Node], any Error> {
+        let earliest = lastFetch.map { $0 + interval }
+        return Task { [clock, calls, provider] in
+            if let earliest { try await clock.sleep(until: earliest) }
+            return try await calls.call("list", "list nodes") { try await provider.listNodes() }
+        }
+    }
+}

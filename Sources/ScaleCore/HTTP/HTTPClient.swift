@@ -1,0 +1,164 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+
+/// A request; `target` is what messages show of it (never the query or credentials).
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: URL
+    public var headers: [String: String]
+    public var body: Data?
+    public var timeout: Duration
+
+    public init(method: String = "GET", url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: Duration = .seconds(30)) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+
+    /// `https://api.hetzner.cloud`: scheme, host and port only, safe for messages.
+    public var target: String { HTTPRequest.origin(of: url) }
+
+    public static func origin(of url: URL) -> String {
+        var text = "\(url.scheme ?? "http")://\(url.host ?? "?")"
+        if let port = url.port { text += ":\(port)" }
+        return text
+    }
+}
+
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// Header names in lower case.
+    public var headers: [String: String]
+    public var body: Data
+
+    public init(status: Int, headers: [String: String], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
+}
+
+/// A request that got no usable answer.
+public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
+    case timeout(target: String, after: Duration)
+    case unreachable(target: String, reason: String)
+    case tooLarge(target: String, limit: Int)
+
+    public var code: String {
+        switch self {
+        case .timeout: "timeout"
+        case .unreachable: "unreachable"
+        case .tooLarge: "response_too_large"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .timeout(let target, let after): "no answer from \(target) within \(DurationText.format(after))"
+        case .unreachable(let target, let reason): "could not reach \(target): \(reason)"
+        case .tooLarge(let target, let limit): "the answer from \(target) is larger than \(limit) bytes; refused"
+        }
+    }
+}
+
+/// HTTP over URLSession with a timeout on every request and a cap on the response size.
+public final class HTTPClient: Sendable {
+    public let maxResponseBytes: Int
+    private let session: URLSession
+    private let delegate: Collector
+
+    public init(maxResponseBytes: Int = 8 << 20) {
+        self.maxResponseBytes = maxResponseBytes
+        let delegate = Collector(limit: maxResponseBytes)
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.urlCache = nil
+        self.delegate = delegate
+        self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+    }
+
+    deinit { session.finishTasksAndInvalidate() }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var urlRequest = URLRequest(url: request.url)
+        urlRequest.httpMethod = request.method
+        urlRequest.timeoutInterval = request.timeout.timeInterval
+        urlRequest.httpBody = request.body
+        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        let task = session.dataTask(with: urlRequest)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                delegate.register(task, request: request, continuation: continuation)
+                task.resume()
+            }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+}
+
+/// Collects each task's bytes and answers its continuation when the task completes.
+private final class Collector: NSObject, URLSessionDataDelegate, Sendable {
+    private struct Pending {
+        var request: HTTPRequest
+        var continuation: CheckedContinuation<HTTPResponse, any Error>
+        var data = Data()
+        var overLimit = false
+    }
+
+    private let limit: Int
+    private let pending = Mutex<[Int: Pending]>([:])
+
+    init(limit: Int) { self.limit = limit }
+
+    func register(_ task: URLSessionTask, request: HTTPRequest, continuation: CheckedContinuation<HTTPResponse, any Error>) {
+        pending.withLock { $0[task.taskIdentifier] = Pending(request: request, continuation: continuation) }
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let cancel = pending.withLock { table -> Bool in
+            guard var entry = table[dataTask.taskIdentifier] else { return false }
+            if entry.data.count + data.count > limit {
+                entry.overLimit = true
+                table[dataTask.taskIdentifier] = entry
+                return true
+            }
+            entry.data.append(data)
+            table[dataTask.taskIdentifier] = entry
+            return false
+        }
+        if cancel { dataTask.cancel() }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        guard let entry = pending.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
+        let target = entry.request.target
+        if entry.overLimit {
+            entry.continuation.resume(throwing: HTTPError.tooLarge(target: target, limit: limit))
+        } else if let error {
+            let nsError = error as NSError
+            if nsError.code == NSURLErrorTimedOut {
+                entry.continuation.resume(throwing: HTTPError.timeout(target: target, after: entry.request.timeout))
+            } else if nsError.code == NSURLErrorCancelled {
+                entry.continuation.resume(throwing: CancellationError())
+            } else {
+                entry.continuation.resume(throwing: HTTPError.unreachable(target: target, reason: nsError.localizedDescription))
+            }
+        } else if let response = task.response as? HTTPURLResponse {
+            var headers: [String: String] = [:]
+            for (name, value) in response.allHeaderFields {
+                if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+            }
+            entry.continuation.resume(returning: HTTPResponse(status: response.statusCode, headers: headers, body: entry.data))
+        } else {
+            entry.continuation.resume(throwing: HTTPError.unreachable(target: target, reason: "no HTTP response"))
+        }
+    }
+}

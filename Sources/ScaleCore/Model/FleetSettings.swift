@@ -1,0 +1,84 @@
+import Foundation
+
+/// How to find the newest snapshot of a role and how old it may be.
+public struct SnapshotRule: Sendable, Hashable {
+    /// A label selector (`role=frontal`) in the provider's syntax.
+    public var selector: String
+    public var maxAge: Duration
+
+    public init(selector: String, maxAge: Duration) {
+        self.selector = selector
+        self.maxAge = maxAge
+    }
+}
+
+/// How to tell that a node of a role is really ready.
+public struct ReadinessCheck: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// GET the URL; any 2xx answer is ready.
+        case http
+        /// `host:port` accepts a TCP connection.
+        case tcp
+        /// The shell command exits 0.
+        case command
+    }
+
+    public var kind: Kind
+    /// A template knowing `{name}`, `{private_ip}`, `{public_ip}`, `{role}`, `{event}` (and provider extras).
+    public var template: String
+    /// How long after the node runs the check may keep failing before the gate fails.
+    public var within: Duration
+
+    public init(kind: Kind, template: String, within: Duration) {
+        self.kind = kind
+        self.template = template
+        self.within = within
+    }
+}
+
+/// One kind of node and how the controller treats it.
+public struct RoleSettings: Sendable, Hashable {
+    public var name: String
+    public var count: Int
+    public var serverType: String
+    public var snapshot: SnapshotRule
+    /// The load balancer front-ends join, if any.
+    public var loadBalancer: String?
+    public var ready: ReadinessCheck?
+
+    public init(
+        name: String, count: Int, serverType: String, snapshot: SnapshotRule,
+        loadBalancer: String? = nil, ready: ReadinessCheck? = nil
+    ) {
+        self.name = name
+        self.count = count
+        self.serverType = serverType
+        self.snapshot = snapshot
+        self.loadBalancer = loadBalancer
+        self.ready = ready
+    }
+}
+
+/// Everything the planner and executor need to know about one fleet.
+public struct FleetSettings: Sendable, Hashable {
+    public var fleet: String
+    public var timeZone: TimeZone
+    public var lead: Duration
+    public var margin: Duration
+    public var drain: Duration
+    /// Roles in a stable order.
+    public var roles: [RoleSettings]
+
+    public init(
+        fleet: String, timeZone: TimeZone, lead: Duration, margin: Duration, drain: Duration, roles: [RoleSettings]
+    ) {
+        self.fleet = fleet
+        self.timeZone = timeZone
+        self.lead = lead
+        self.margin = margin
+        self.drain = drain
+        self.roles = roles
+    }
+
+    public func role(_ name: String) -> RoleSettings? { roles.first { $0.name == name } }
+}

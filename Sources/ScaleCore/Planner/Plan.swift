@@ -1,0 +1,146 @@
+import Foundation
+
+/// The three commands that change the fleet.
+public enum Command: String, Sendable, Codable, CaseIterable {
+    case up, down, reconcile
+}
+
+/// What the provider says exists: the fleet's nodes and the members of its load balancers.
+public struct Observation: Sendable, Hashable {
+    public var nodes: [Node]
+    /// Load-balancer name → node id → health, for the balancers the roles name.
+    public var balancers: [String: [String: BalancerHealth]]
+
+    public init(nodes: [Node], balancers: [String: [String: BalancerHealth]] = [:]) {
+        self.nodes = nodes
+        self.balancers = balancers
+    }
+
+    public func isMember(_ node: Node, of balancer: String) -> Bool { balancers[balancer]?[node.id] != nil }
+}
+
+/// Why nodes are deleted.
+public enum DeleteReason: String, Sendable, Hashable, Codable {
+    /// Broken (off, error, stopping): deleted to be created again under the same name.
+    case replace
+    /// More than the desired count, a duplicate, or left from another event.
+    case extra
+    /// The window is over.
+    case teardown
+}
+
+/// One step of a role's pipeline. Node lists are names where the node may not exist yet.
+public enum Step: Sendable, Hashable {
+    case resolveSnapshot
+    case delete([Node], DeleteReason)
+    case awaitGone([String])
+    case create([String])
+    case awaitRunning([String])
+    case attach(balancer: String, [String])
+    case awaitHealthy(balancer: String, [String])
+    case probe([String])
+    case detach(balancer: String, [Node])
+    case drain(Duration)
+
+    /// The step's kind as journaled and as named by crash points: `create`, `await-running`, ...
+    public var kind: String {
+        switch self {
+        case .resolveSnapshot: "resolve-snapshot"
+        case .delete: "delete"
+        case .awaitGone: "await-gone"
+        case .create: "create"
+        case .awaitRunning: "await-running"
+        case .attach: "attach"
+        case .awaitHealthy: "await-healthy"
+        case .probe: "probe"
+        case .detach: "detach"
+        case .drain: "drain"
+        }
+    }
+}
+
+/// The ordered steps for one role.
+public struct RolePlan: Sendable, Hashable {
+    public var role: String
+    /// Nodes wanted while the window lasts (0 when tearing down).
+    public var desired: Int
+    /// The event label new nodes carry.
+    public var event: String?
+    public var steps: [Step]
+
+    public init(role: String, desired: Int, event: String?, steps: [Step]) {
+        self.role = role
+        self.desired = desired
+        self.event = event
+        self.steps = steps
+    }
+}
+
+/// What a run will do, computed by ``Planner``.
+public struct Plan: Sendable, Hashable {
+    public enum Mode: String, Sendable, Hashable, Codable {
+        /// Ensure the fleet of the current window.
+        case up
+        /// Tear down every owned node.
+        case down
+        /// Nothing to change.
+        case idle
+    }
+
+    public var command: Command
+    public var now: Date
+    public var mode: Mode
+    /// One line saying why this mode: "event #3 ... is on", "no event now; next ...".
+    public var reason: String
+    /// The window covering `now`, if any.
+    public var window: Window?
+    /// The next window starting after `now`, if any.
+    public var nextWindow: Window?
+    public var roles: [RolePlan]
+    /// Overrides that shaped this plan.
+    public var overrides: [Override]
+
+    /// True when running the plan changes nothing (it may still verify).
+    public var changesNothing: Bool {
+        roles.allSatisfy { plan in
+            plan.steps.allSatisfy {
+                switch $0 {
+                case .resolveSnapshot, .awaitRunning, .awaitHealthy, .probe: true
+                default: false
+                }
+            }
+        }
+    }
+}
+
+extension Step {
+    /// What the step does, for the plan printout and the journal.
+    public var summary: String {
+        switch self {
+        case .resolveSnapshot: "find the newest snapshot"
+        case .delete(let nodes, let reason): "delete \(Step.list(nodes.map(\.name))) (\(reason.rawValue))"
+        case .awaitGone(let names): "wait until \(Step.list(names)) \(names.count == 1 ? "is" : "are") gone"
+        case .create(let names): "create \(Step.list(names))"
+        case .awaitRunning(let names): "wait until \(names.count) running"
+        case .attach(let balancer, let names): "attach \(Step.list(names)) to \(balancer)"
+        case .awaitHealthy(let balancer, let names): "wait until \(names.count) healthy on \(balancer)"
+        case .probe(let names): "check readiness of \(names.count)"
+        case .detach(let balancer, let nodes): "detach \(Step.list(nodes.map(\.name))) from \(balancer)"
+        case .drain(let duration): "wait \(DurationText.format(duration)) for connections to drain"
+        }
+    }
+
+    /// The node names the step concerns.
+    public var names: [String] {
+        switch self {
+        case .resolveSnapshot, .drain: []
+        case .delete(let nodes, _), .detach(_, let nodes): nodes.map(\.name)
+        case .awaitGone(let names), .create(let names), .awaitRunning(let names), .attach(_, let names),
+            .awaitHealthy(_, let names), .probe(let names): names
+        }
+    }
+
+    static func list(_ names: [String]) -> String {
+        names.count <= 4 ? names.joined(separator: ", ") : "\(names.prefix(3).joined(separator: ", ")) and \(names.count - 3) more"
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+
+/// Everything the planner looks at. No I/O and no clock reads happen in planning.
+public struct PlannerInput: Sendable {
+    public var command: Command
+    /// `down --force`: tear down even inside a window or a hold.
+    public var force: Bool
+    public var now: Date
+    public var settings: FleetSettings
+    public var events: [Event]
+    public var overrides: [Override]
+    public var observed: Observation
+
+    public init(
+        command: Command, force: Bool = false, now: Date, settings: FleetSettings, events: [Event],
+        overrides: [Override] = [], observed: Observation
+    ) {
+        self.command = command
+        self.force = force
+        self.now = now
+        self.settings = settings
+        self.events = events
+        self.overrides = overrides
+        self.observed = observed
+    }
+}
+
+/// Desired state versus observed state gives an ordered plan: a pure function.
+public enum Planner {
+    public static func plan(_ input: PlannerInput) -> Plan {
+        let active = input.overrides.filter { $0.isActive(at: input.now) }
+        let windows = windows(input.events, settings: input.settings, overrides: active)
+        let current = windows.first { $0.covers(input.now) }
+        let next = windows.first { $0.start > input.now }
+        let hold = active.compactMap { if case .hold(let until) = $0.action { until } else { nil } }.max()
+        let zone = input.settings.timeZone
+        var plan = Plan(
+            command: input.command, now: input.now, mode: .idle, reason: "", window: current, nextWindow: next,
+            roles: [], overrides: active
+        )
+
+        if let window = current, input.command != .down {
+            plan.mode = .up
+            plan.reason = "\(describe(window, zone: zone)) covers now"
+            plan.roles = upPlans(window: window, input: input, overrides: active)
+            return plan
+        }
+        if input.command == .up {
+            plan.reason = "no event now" + nextText(next, zone: zone)
+            return plan
+        }
+
+        // Tearing down (down, or reconcile outside any window).
+        if let window = current, !input.force {
+            plan.reason = "\(describe(window, zone: zone)) covers now; not tearing down (down --force would)"
+            return plan
+        }
+        if let hold, hold > input.now, !input.force {
+            plan.reason = "the fleet is held until \(TimeText.local(hold, zone: zone)) by an override"
+                + " (override list shows who and why)"
+            return plan
+        }
+        if input.observed.nodes.isEmpty {
+            plan.reason = (current == nil ? "no event now" : "forced") + " and no owned nodes left" + nextText(next, zone: zone)
+            return plan
+        }
+        plan.mode = .down
+        plan.reason = current.map { "forced teardown inside \(describe($0, zone: zone))" } ?? "no event now" + nextText(next, zone: zone)
+        plan.roles = downPlans(input: input)
+        return plan
+    }
+
+    /// The merged windows of the events, without skipped events and with extensions.
+    public static func windows(_ events: [Event], settings: FleetSettings, overrides: [Override]) -> [Window] {
+        var skipped = Set<Int64>()
+        var extensions: [Int64: Duration] = [:]
+        for override in overrides {
+            switch override.action {
+            case .skip(let event): skipped.insert(event)
+            case .extend(let event, let by): extensions[event, default: .zero] += by
+            default: break
+            }
+        }
+        return Window.merged(
+            events.filter { !skipped.contains($0.id) }, lead: settings.lead, margin: settings.margin,
+            extensions: extensions
+        )
+    }
+
+    /// The number of nodes of `role` wanted in `window`: the largest count of its events, unless an
+    /// override sets it (an override for one of the window's events wins over a general one; the newest wins).
+    public static func desiredCount(of role: RoleSettings, in window: Window, overrides: [Override]) -> Int {
+        let eventIDs = Set(window.events.map(\.id))
+        let sets = overrides.compactMap { override -> (specific: Bool, created: Date, count: Int)? in
+            guard case .setCount(role.name, let count, let event) = override.action else { return nil }
+            if let event, !eventIDs.contains(event) { return nil }
+            return (event != nil, override.createdAt, count)
+        }
+        if let chosen = sets.max(by: { ($0.specific ? 1 : 0, $0.created) < ($1.specific ? 1 : 0, $1.created) }) {
+            return chosen.count
+        }
+        return window.events.map { $0.counts[role.name] ?? role.count }.max() ?? role.count
+    }
+
+    private static func upPlans(window: Window, input: PlannerInput, overrides: [Override]) -> [RolePlan] {
+        let settings = input.settings
+        let event = window.primary.label
+        var plans = settings.roles.map { role in
+            let desired = desiredCount(of: role, in: window, overrides: overrides)
+            let names = (0..<desired).map {
+                NodeName.make(fleet: settings.fleet, role: role.name, event: event, index: $0 + 1)
+            }
+            let nodes = input.observed.nodes.filter { $0.role == role.name }
+            return RolePlan(
+                role: role.name, desired: desired, event: event,
+                steps: upSteps(role: role, names: names, nodes: nodes, input: input)
+            )
+        }
+        plans += strayPlans(input: input, steps: { nodes in
+            [.delete(nodes.filter { $0.state != .deleting }, .extra), .awaitGone(nodes.map(\.name))]
+        })
+        return plans
+    }
+
+    private static func upSteps(role: RoleSettings, names: [String], nodes: [Node], input: PlannerInput) -> [Step] {
+        var create: [String] = []
+        var replace: [Node] = []
+        var waitGone: [String] = []
+        var extras: [Node] = []
+        let byName = Dictionary(grouping: nodes, by: \.name)
+        for name in names {
+            guard let same = byName[name]?.sorted(by: preferred) else {
+                create.append(name)
+                continue
+            }
+            extras += same.dropFirst().filter { $0.state != .deleting }
+            let best = same[0]
+            switch best.state {
+            case .running, .creating:
+                break
+            case .deleting:
+                waitGone.append(name)
+                create.append(name)
+            case .off, .error, .stopping:
+                replace.append(best)
+                waitGone.append(name)
+                create.append(name)
+            }
+        }
+        let wanted = Set(names)
+        extras += nodes.filter { !wanted.contains($0.name) && $0.state != .deleting }
+
+        var steps: [Step] = []
+        if !create.isEmpty { steps.append(.resolveSnapshot) }
+        if !replace.isEmpty {
+            if let balancer = role.loadBalancer {
+                let members = replace.filter { input.observed.isMember($0, of: balancer) }
+                if !members.isEmpty { steps.append(.detach(balancer: balancer, members)) }
+            }
+            steps.append(.delete(replace, .replace))
+        }
+        if !waitGone.isEmpty { steps.append(.awaitGone(waitGone)) }
+        if !create.isEmpty { steps.append(.create(create)) }
+        if !names.isEmpty {
+            steps.append(.awaitRunning(names))
+            if let balancer = role.loadBalancer {
+                let kept = Set(nodes.filter { input.observed.isMember($0, of: balancer) && !replace.contains($0) }.map(\.name))
+                let unattached = names.filter { !kept.contains($0) }
+                if !unattached.isEmpty { steps.append(.attach(balancer: balancer, unattached)) }
+                steps.append(.awaitHealthy(balancer: balancer, names))
+            }
+            if role.ready != nil { steps.append(.probe(names)) }
+        }
+        if !extras.isEmpty { steps += removal(of: extras, role: role, reason: .extra, input: input) }
+        return steps
+    }
+
+    private static func downPlans(input: PlannerInput) -> [RolePlan] {
+        var plans: [RolePlan] = input.settings.roles.compactMap { role in
+            let nodes = input.observed.nodes.filter { $0.role == role.name }
+            guard !nodes.isEmpty else { return nil }
+            return RolePlan(
+                role: role.name, desired: 0, event: nil,
+                steps: removal(of: nodes, role: role, reason: .teardown, input: input)
+            )
+        }
+        plans += strayPlans(input: input, steps: { nodes in
+            [.delete(nodes.filter { $0.state != .deleting }, .teardown), .awaitGone(nodes.map(\.name))]
+        })
+        return plans
+    }
+
+    /// Detach (and drain) what the balancer holds, delete, and wait until gone.
+    private static func removal(of nodes: [Node], role: RoleSettings, reason: DeleteReason, input: PlannerInput) -> [Step] {
+        var steps: [Step] = []
+        if let balancer = role.loadBalancer {
+            let members = nodes.filter { input.observed.isMember($0, of: balancer) }
+            if !members.isEmpty {
+                steps.append(.detach(balancer: balancer, members))
+                if input.settings.drain > .zero { steps.append(.drain(input.settings.drain)) }
+            }
+        }
+        let deletable = nodes.filter { $0.state != .deleting }
+        if !deletable.isEmpty { steps.append(.delete(deletable, reason)) }
+        steps.append(.awaitGone(nodes.map(\.name)))
+        return steps
+    }
+
+    /// Owned nodes whose role is not configured (any more): removed, never adopted.
+    private static func strayPlans(input: PlannerInput, steps: ([Node]) -> [Step]) -> [RolePlan] {
+        let known = Set(input.settings.roles.map(\.name))
+        let strays = input.observed.nodes.filter { !known.contains($0.role ?? "") }
+        return Dictionary(grouping: strays) { $0.role ?? "unlabelled" }
+            .sorted { $0.key < $1.key }
+            .map { RolePlan(role: $0.key, desired: 0, event: nil, steps: steps($0.value)) }
+    }
+
+    /// Running first, then creating, then the oldest: which of several same-named nodes to keep.
+    private static func preferred(_ a: Node, _ b: Node) -> Bool {
+        func rank(_ node: Node) -> Int {
+            switch node.state {
+            case .running: 0
+            case .creating: 1
+            case .stopping, .off: 2
+            case .error: 3
+            case .deleting: 4
+            }
+        }
+        return (rank(a), a.createdAt ?? .distantFuture, a.id) < (rank(b), b.createdAt ?? .distantFuture, b.id)
+    }
+
+    static func describe(_ window: Window, zone: TimeZone) -> String {
+        let names = window.events.map(\.title).joined(separator: " + ")
+        return "the window of \(names) (\(TimeText.local(window.start, zone: zone)) to \(TimeText.clock(window.end, zone: zone)))"
+    }
+
+    private static func nextText(_ next: Window?, zone: TimeZone) -> String {
+        guard let next else { return "; no upcoming event" }
+        return "; next: \(next.primary.title) at \(TimeText.local(next.primary.start, zone: zone)), scale-up from \(TimeText.local(next.start, zone: zone))"
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import GRDB
+import Logging
+import ScaleCore
+
+/// A simulated cloud with servers, daily snapshots and load balancers, whose state lives in SQLite.
+///
+/// Physics (boot, health, deletion) runs on `physics` time, normally real time, so an `up` in one process
+/// and a `status` in the next see the same progress. Daily snapshots follow `calendar`, the controller's
+/// clock, so a rehearsal with `--at` finds that day's snapshot.
+public struct SimCloud: CloudProvider, LoadBalancing {
+    public let name = "sim"
+    public let fleet: String
+    public let settings: SimSettings
+    private let database: any DatabaseWriter
+    private let calendar: any ScaleClock
+    private let physics: any ScaleClock
+    private let nodeLogDirectory: String
+    private let logger: Logger
+
+    /// - Parameter nodeLogDirectory: where boot commands write their output, one file per node.
+    public init(
+        fleet: String, settings: SimSettings, database: any DatabaseWriter, calendar: any ScaleClock,
+        physics: any ScaleClock = SystemClock(), nodeLogDirectory: String, logger: Logger
+    ) throws {
+        self.fleet = fleet
+        self.settings = settings
+        self.database = database
+        self.calendar = calendar
+        self.physics = physics
+        self.nodeLogDirectory = nodeLogDirectory
+        self.logger = logger
+        try SimSchema.migrator.migrate(database)
+    }
+
+    // MARK: CloudProvider
+
+    public func newestSnapshot(role: String, selector: String) async throws -> Snapshot? {
+        try await apiCall()
+        let knobs = settings.roles[role] ?? SimRoleSettings()
+        if knobs.noSnapshot { return nil }
+        let now = calendar.now()
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = .gmt
+        var taken: Date
+        if let age = knobs.snapshotAge {
+            taken = now - age
+        } else {
+            taken = utc.date(bySettingHour: settings.snapshotHour, minute: 0, second: 0, of: now) ?? now
+            if taken > now { taken = taken - .seconds(86_400) }
+        }
+        let day = utc.dateComponents([.year, .month, .day], from: taken)
+        let stamp = String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!)
+        return Snapshot(id: "sim-\(role)-\(stamp.replacingOccurrences(of: "-", with: ""))", name: "\(role)-\(stamp)", createdAt: taken)
+    }
+
+    public func listNodes() async throws -> [Node] {
+        try await apiCall()
+        let now = physics.now().timeIntervalSince1970
+        return try await database.write { db in
+            try Self.purgeGone(db, now: now)
+            return try SimServer.order(Column("id")).fetchAll(db)
+                .filter { $0.labels[OwnershipLabel.fleet] == fleet }
+                .map { $0.node(at: now) }
+        }
+    }
+
+    public func node(named name: String) async throws -> Node? {
+        try await apiCall()
+        let now = physics.now().timeIntervalSince1970
+        return try await database.read { db in
+            try SimServer.filter(Column("name") == name && Column("goneAt") == nil).fetchOne(db)?.node(at: now)
+        }
+    }
+
+    public func createNode(_ spec: NodeSpec) async throws -> Node {
+        try await apiCall()
+        if let code = settings.faults.createErrors[spec.name] {
+            throw error("create \(spec.name)", code: code, status: 412, message: "server type \(spec.serverType) is not available right now")
+        }
+        let now = physics.now().timeIntervalSince1970
+        let boot = settings.bootTime.timeInterval + settings.bootSpread.timeInterval * Self.spread(of: spec.name)
+        let never = settings.faults.neverRunning.contains(spec.name)
+        var server = try await database.write { db -> SimServer in
+            if try SimServer.filter(Column("name") == spec.name && Column("deleteRequestedAt") == nil).fetchCount(db) > 0 {
+                throw error("create \(spec.name)", code: ProviderError.nameTakenCode, status: 409, message: "server name is already used")
+            }
+            var server = SimServer(
+                id: nil, name: spec.name, labels: spec.labels, serverType: spec.serverType, imageID: spec.snapshot.id,
+                port: 0, pid: nil, createdAt: now, runningAt: never ? nil : now + boot, deleteRequestedAt: nil, goneAt: nil)
+            try server.insert(db)
+            return server
+        }
+        server.port = try Self.freePort(on: server.privateIP)
+        if let command = settings.roles[spec.role]?.bootCommand {
+            server.pid = try startBootCommand(command, server: server, role: spec.role)
+        }
+        let (id, port, pid) = (server.id, server.port, server.pid)
+        try await database.write { db in
+            _ = try SimServer.filter(key: id).updateAll(db, Column("port").set(to: port), Column("pid").set(to: pid))
+        }
+        return server.node(at: now)
+    }
+
+    public func deleteNode(_ node: Node) async throws {
+        try await apiCall()
+        let now = physics.now().timeIntervalSince1970
+        let gone = now + settings.deleteTime.timeInterval
+        let pid = try await database.write { db -> Int32? in
+            guard let id = Int64(node.id), var server = try SimServer.fetchOne(db, key: id), server.goneAt == nil || server.goneAt! > now
+            else { return nil }
+            if server.deleteRequestedAt == nil {
+                server.deleteRequestedAt = now
+                server.goneAt = gone
+                try server.update(db)
+            }
+            _ = try SimTarget.filter(Column("serverID") == id).deleteAll(db)
+            return server.pid
+        }
+        if let pid { await ChildProcess.terminateGroup(pid) }
+    }
+
+    // MARK: LoadBalancing
+
+    public func members(of balancer: String, role: String) async throws -> [String: BalancerHealth] {
+        try await apiCall()
+        let now = physics.now().timeIntervalSince1970
+        let delay = settings.healthDelay.timeInterval
+        return try await database.read { db in
+            var members: [String: BalancerHealth] = [:]
+            for target in try SimTarget.filter(Column("balancer") == balancer).fetchAll(db) {
+                guard let server = try SimServer.fetchOne(db, key: target.serverID),
+                      server.labels[OwnershipLabel.role] == role, server.labels[OwnershipLabel.fleet] == fleet
+                else { continue }
+                switch server.state(at: now).0 {
+                case .running:
+                    members[String(target.serverID)] = now >= max(target.attachedAt, server.runningAt ?? now) + delay ? .healthy : .unknown
+                default:
+                    members[String(target.serverID)] = .unhealthy
+                }
+            }
+            return members
+        }
+    }
+
+    public func attach(_ nodes: [Node], role: String, to balancer: String) async throws {
+        try await apiCall()
+        let now = physics.now().timeIntervalSince1970
+        try await database.write { db in
+            for node in nodes {
+                guard let id = Int64(node.id), try SimServer.fetchOne(db, key: id) != nil else {
+                    throw error("attach \(node.name) to \(balancer)", code: "not_found", status: 404, message: "server \(node.id) does not exist")
+                }
+                if try SimTarget.fetchOne(db, key: ["balancer": balancer, "serverID": id]) == nil {
+                    try SimTarget(balancer: balancer, serverID: id, attachedAt: now).insert(db)
+                }
+            }
+        }
+    }
+
+    public func detach(_ nodes: [Node], role: String, from balancer: String) async throws {
+        try await apiCall()
+        let ids = nodes.compactMap { Int64($0.id) }
+        try await database.write { db in
+            _ = try SimTarget.filter(Column("balancer") == balancer && ids.contains(Column("serverID"))).deleteAll(db)
+        }
+    }
+
+    // MARK: Workings
+
+    private func apiCall() async throws {
+        if settings.apiLatency > .zero { try await physics.sleep(for: settings.apiLatency) }
+    }
+
+    private func error(_ operation: String, code: String, status: Int, message: String, retry: ProviderError.Retry = .no) -> ProviderError {
+        ProviderError(provider: name, operation: operation, status: status, code: code, message: message, requestID: "sim-\(UUID().uuidString.prefix(8))", retry: retry)
+    }
+
+    private func startBootCommand(_ template: String, server: SimServer, role: String) throws -> Int32 {
+        let command = try Template.render(template, values: Template.values(for: server.node(at: 0), role: role))
+        try FileManager.default.createDirectory(atPath: nodeLogDirectory, withIntermediateDirectories: true)
+        let pid = try ChildProcess.spawn(command, log: "\(nodeLogDirectory)/\(server.name).log")
+        ChildProcess.reapInBackground(pid)
+        logger.debug("Sim node process started", metadata: ["node.name": "\(server.name)", "process.pid": "\(pid)"])
+        return pid
+    }
+
+    private static func purgeGone(_ db: Database, now: Double) throws {
+        let gone = try SimServer.filter(Column("goneAt") != nil && Column("goneAt") <= now).fetchAll(db)
+        for server in gone {
+            _ = try SimTarget.filter(Column("serverID") == server.id).deleteAll(db)
+            try server.delete(db)
+        }
+    }
+
+    /// A number in [0, 1) fixed by the node name, so boot times spread but repeat.
+    static func spread(of name: String) -> Double {
+        var hash: UInt64 = 1_469_598_103_934_665_603
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        return Double(hash % 10_000) / 10_000
+    }
+
+    /// A TCP port free right now on the node's own loopback address.
+    static func freePort(on ip: String) throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw ProviderError(provider: "sim", operation: "create", code: "no_port", message: "no socket for a port") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        inet_pton(AF_INET, ip, &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ProviderError(provider: "sim", operation: "create", code: "no_port", message: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

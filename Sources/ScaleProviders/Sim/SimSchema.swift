@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import ScaleCore
+
+/// The sim's tables, kept in the controller's database so separate processes see one cloud.
+enum SimSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("Sim: create servers, balancers and counters") { db in
+            try db.create(table: "simServer") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().indexed()
+                t.column("labels", .jsonText).notNull()
+                t.column("serverType", .text).notNull()
+                t.column("imageID", .text).notNull()
+                t.column("port", .integer).notNull()
+                t.column("pid", .integer)
+                t.column("createdAt", .double).notNull()
+                t.column("runningAt", .double)
+                t.column("deleteRequestedAt", .double)
+                t.column("goneAt", .double)
+            }
+            try db.create(table: "simTarget") { t in
+                t.column("balancer", .text).notNull()
+                t.column("serverID", .integer).notNull()
+                t.column("attachedAt", .double).notNull()
+                t.primaryKey(["balancer", "serverID"])
+            }
+            try db.create(table: "simCounter") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .integer).notNull()
+            }
+        }
+        return migrator
+    }
+}
+
+struct SimServer: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "simServer"
+    var id: Int64?
+    var name: String
+    var labels: [String: String]
+    var serverType: String
+    var imageID: String
+    var port: Int
+    var pid: Int32?
+    var createdAt: Double
+    var runningAt: Double?
+    var deleteRequestedAt: Double?
+    var goneAt: Double?
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Loopback addresses, one per node, so boot commands of several nodes can bind side by side.
+    var privateIP: String {
+        let n = id ?? 0
+        return "127.0.\(1 + n / 250 % 250).\(1 + n % 250)"
+    }
+
+    func state(at now: Double) -> (NodeState, String) {
+        if deleteRequestedAt != nil { return (.deleting, "deleting") }
+        guard let runningAt, now >= runningAt else { return (.creating, "initializing") }
+        return (.running, "running")
+    }
+
+    func node(at now: Double) -> Node {
+        let (state, status) = state(at: now)
+        return Node(
+            id: String(id ?? 0), name: name, state: state, labels: labels, privateIP: privateIP, publicIP: nil,
+            serverType: serverType, createdAt: Date(timeIntervalSince1970: createdAt), providerStatus: status,
+            templateValues: ["port": String(port)])
+    }
+}
+
+struct SimTarget: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "simTarget"
+    var balancer: String
+    var serverID: Int64
+    var attachedAt: Double
+}

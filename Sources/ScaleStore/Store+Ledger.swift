@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import ScaleCore
+
+/// A node the controller created (or adopted), from intent to gone.
+public struct LedgerNode: Sendable, Hashable, Codable {
+    public enum State: String, Sendable, Codable {
+        /// The create call was about to be made.
+        case pending
+        case created
+        /// The create failed; no node was made.
+        case failed
+        case gone
+    }
+
+    public var name: String
+    public var role: String
+    public var event: String?
+    public var serverType: String?
+    public var runID: Int64?
+    public var providerID: String?
+    public var requestedAt: Date
+    public var createdAt: Date?
+    public var goneAt: Date?
+    public var state: State
+}
+
+struct LedgerRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "ledgerNode"
+    var id: Int64?
+    var fleet: String
+    var name: String
+    var role: String
+    var event: String?
+    var serverType: String?
+    var runID: Int64?
+    var providerID: String?
+    var requestedAt: Date
+    var createdAt: Date?
+    var goneAt: Date?
+    var state: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    var node: LedgerNode {
+        LedgerNode(
+            name: name, role: role, event: event, serverType: serverType, runID: runID, providerID: providerID,
+            requestedAt: requestedAt, createdAt: createdAt, goneAt: goneAt, state: LedgerNode.State(rawValue: state) ?? .pending)
+    }
+}
+
+extension Store {
+    /// Every ledger row, oldest first.
+    public func ledger() throws -> [LedgerNode] {
+        try database.read { db in
+            try LedgerRecord.filter(Column("fleet") == fleet).order(Column("id")).fetchAll(db).map(\.node)
+        }
+    }
+
+    /// Ledger rows not known to be gone: what may still exist (and bill).
+    public func openLedger() throws -> [LedgerNode] {
+        try database.read { db in try openRows(db).map(\.node) }
+    }
+
+    /// Brings the ledger in line with what the provider lists: unknown owned nodes are adopted, nodes no
+    /// longer listed are closed. Call it only while holding the run lock, or with no run going.
+    public func reconcileLedger(with observed: [Node], at instant: Date) throws {
+        try database.write { db in
+            let listed = Dictionary(observed.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            var known = Set<String>()
+            for var row in try openRows(db) {
+                known.insert(row.name)
+                if let node = listed[row.name] {
+                    if row.state != LedgerNode.State.created.rawValue || row.providerID != node.id {
+                        row.state = LedgerNode.State.created.rawValue
+                        row.providerID = node.id
+                        row.createdAt = row.createdAt ?? node.createdAt ?? instant
+                        try row.update(db)
+                    }
+                } else {
+                    row.state = row.state == LedgerNode.State.pending.rawValue ? LedgerNode.State.failed.rawValue : LedgerNode.State.gone.rawValue
+                    row.goneAt = instant
+                    try row.update(db)
+                }
+            }
+            for node in observed where !known.contains(node.name) {
+                try apply(.adopted(node: node, at: instant), db: db)
+            }
+        }
+    }
+
+    func apply(_ entry: LedgerEntry, db: Database) throws {
+        switch entry {
+        case .intent(let name, let role, let event, let serverType, let runID, let at):
+            if var row = try openRow(name, db) {
+                row.runID = runID
+                try row.update(db)
+            } else {
+                var row = LedgerRecord(
+                    id: nil, fleet: fleet, name: name, role: role, event: event, serverType: serverType, runID: runID,
+                    providerID: nil, requestedAt: at, createdAt: nil, goneAt: nil, state: LedgerNode.State.pending.rawValue)
+                try row.insert(db)
+            }
+        case .created(let name, let id, let at):
+            guard var row = try openRow(name, db) else { return }
+            row.providerID = id
+            row.createdAt = row.createdAt ?? at
+            row.state = LedgerNode.State.created.rawValue
+            try row.update(db)
+        case .failed(let name, let at):
+            guard var row = try openRow(name, db), row.state == LedgerNode.State.pending.rawValue else { return }
+            row.state = LedgerNode.State.failed.rawValue
+            row.goneAt = at
+            try row.update(db)
+        case .gone(let name, let at):
+            guard var row = try openRow(name, db) else { return }
+            row.state = row.state == LedgerNode.State.pending.rawValue ? LedgerNode.State.failed.rawValue : LedgerNode.State.gone.rawValue
+            row.goneAt = at
+            try row.update(db)
+        case .adopted(let node, let at):
+            var row = LedgerRecord(
+                id: nil, fleet: fleet, name: node.name, role: node.role ?? "unlabelled", event: node.event,
+                serverType: node.serverType, runID: node.labels[OwnershipLabel.run].flatMap { Int64($0) },
+                providerID: node.id, requestedAt: node.createdAt ?? at, createdAt: node.createdAt ?? at, goneAt: nil,
+                state: LedgerNode.State.created.rawValue)
+            try row.insert(db)
+        }
+    }
+
+    private func openRows(_ db: Database) throws -> [LedgerRecord] {
+        try LedgerRecord.filter(Column("fleet") == fleet && Column("goneAt") == nil).order(Column("id")).fetchAll(db)
+    }
+
+    private func openRow(_ name: String, _ db: Database) throws -> LedgerRecord? {
+        try LedgerRecord.filter(Column("fleet") == fleet && Column("name") == name && Column("goneAt") == nil)
+            .order(Column("id").desc).fetchOne(db)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import ScaleCore
+
+/// Who holds a fleet's run lock.
+public struct LockHolder: Sendable, Hashable, Codable {
+    public var runID: Int64
+    public var command: String
+    public var pid: Int32
+    public var host: String
+    /// The holder's start time in clock ticks since boot, so a reused pid is not mistaken for it.
+    public var processStart: UInt64?
+    public var since: Date
+    public var heartbeat: Date
+
+    /// `scalectl up` (run #12, pid 4242 on ops-1 since 2026-11-23T19:15:03Z)
+    public var description: String {
+        "`scalectl \(command)` (run #\(runID), pid \(pid) on \(host) since \(TimeText.iso(since)))"
+    }
+}
+
+/// Another run holds the fleet's lock: nothing was changed.
+public struct LockHeld: Error, Sendable, CustomStringConvertible {
+    public var fleet: String
+    public var holder: LockHolder
+    public var description: String {
+        "another run holds the lock of fleet \(fleet): \(holder.description). Nothing was changed. "
+            + "Wait for it to finish; a lock left by a process that died is taken over by the next run."
+    }
+}
+
+/// A run that was started, and the run whose stale lock it took over, if any.
+public struct RunStart: Sendable {
+    public var runID: Int64
+    public var takenOver: LockHolder?
+}
+
+struct LockRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "runLock"
+    var fleet: String
+    var runID: Int64
+    var command: String
+    var pid: Int32
+    var host: String
+    var processStart: Int64?
+    var since: Date
+    var heartbeat: Date
+
+    var holder: LockHolder {
+        LockHolder(
+            runID: runID, command: command, pid: pid, host: host, processStart: processStart.map(UInt64.init),
+            since: since, heartbeat: heartbeat)
+    }
+}
+
+extension Store {
+    /// A holder on another host is presumed dead when its heartbeat is older than this.
+    public static let remoteLockExpiry: TimeInterval = 300
+
+    /// Takes the fleet's lock and opens a run, in one transaction.
+    ///
+    /// A lock held by a process of this host that no longer exists (or by another host whose heartbeat
+    /// stopped) is taken over: its run and unfinished steps are marked interrupted.
+    /// - Throws: ``LockHeld`` when a live run holds the lock.
+    public func startRun(command: String, at pretended: Date) throws -> RunStart {
+        let pid = getpid()
+        let host = ProcessInfo.processInfo.hostName
+        let now = Date()
+        return try database.write { db in
+            var takenOver: LockHolder?
+            if let lock = try LockRecord.fetchOne(db, key: fleet) {
+                guard Store.isStale(lock, host: host, now: now) else { throw LockHeld(fleet: fleet, holder: lock.holder) }
+                takenOver = lock.holder
+                try lock.delete(db)
+                try markInterrupted(runID: lock.runID, at: now, db: db)
+            }
+            var run = RunRecord(
+                id: nil, fleet: fleet, command: command, at: pretended, startedAt: now, endedAt: nil,
+                outcome: RunOutcome.running.rawValue, pid: Int64(pid), host: host, summary: nil, error: nil)
+            try run.insert(db)
+            guard let runID = run.id else { throw StoreError("the run row got no id") }
+            try LockRecord(
+                fleet: fleet, runID: runID, command: command, pid: pid, host: host,
+                processStart: ChildProcess.startTicks(of: pid).map(Int64.init), since: now, heartbeat: now
+            ).insert(db)
+            return RunStart(runID: runID, takenOver: takenOver)
+        }
+    }
+
+    /// Proves the lock's holder is alive, for holders on other hosts.
+    public func refreshLock(runID: Int64) throws {
+        _ = try database.write { db in
+            try LockRecord.filter(Column("fleet") == fleet && Column("runID") == runID)
+                .updateAll(db, Column("heartbeat").set(to: Date()))
+        }
+    }
+
+    /// The current holder, if any (for `status`).
+    public func lockHolder() throws -> LockHolder? {
+        try database.read { db in try LockRecord.fetchOne(db, key: fleet)?.holder }
+    }
+
+    static func isStale(_ lock: LockRecord, host: String, now: Date) -> Bool {
+        guard lock.host == host else { return now.timeIntervalSince(lock.heartbeat) > remoteLockExpiry }
+        guard ChildProcess.isAlive(lock.pid) else { return true }
+        if let recorded = lock.processStart, let actual = ChildProcess.startTicks(of: lock.pid) {
+            return UInt64(recorded) != actual
+        }
+        return false
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import ScaleCore
+
+public enum RunOutcome: String, Sendable, Codable {
+    /// Still going (or its process died without a word; the next run marks it interrupted).
+    case running
+    case ok
+    /// A step failed; an alert was sent.
+    case failed
+    /// Its process died; the next run took over.
+    case interrupted
+    /// Nothing to do.
+    case idle
+}
+
+public struct RunInfo: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var command: String
+    /// The instant the run acted for (pretended with `--at`).
+    public var at: Date
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var outcome: RunOutcome
+    public var pid: Int64
+    public var host: String
+    public var summary: String?
+    public var error: String?
+}
+
+public struct StepInfo: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var role: String?
+    public var kind: String
+    public var target: String?
+    public var detail: String
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var outcome: StepOutcome
+    public var error: String?
+
+    public var seconds: Double? { endedAt.map { $0.timeIntervalSince(startedAt) } }
+}
+
+struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "run"
+    static let steps = hasMany(StepRecord.self)
+    var id: Int64?
+    var fleet: String
+    var command: String
+    var at: Date
+    var startedAt: Date
+    var endedAt: Date?
+    var outcome: String
+    var pid: Int64
+    var host: String
+    var summary: String?
+    var error: String?
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    var info: RunInfo {
+        RunInfo(
+            id: id ?? 0, command: command, at: at, startedAt: startedAt, endedAt: endedAt,
+            outcome: RunOutcome(rawValue: outcome) ?? .running, pid: pid, host: host, summary: summary, error: error)
+    }
+}
+
+struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "step"
+    var id: Int64?
+    var runId: Int64
+    var role: String?
+    var kind: String
+    var target: String?
+    var detail: String
+    var startedAt: Date
+    var endedAt: Date?
+    var outcome: String
+    var error: String?
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    var info: StepInfo {
+        StepInfo(
+            id: id ?? 0, role: role, kind: kind, target: target, detail: detail, startedAt: startedAt, endedAt: endedAt,
+            outcome: StepOutcome(rawValue: outcome) ?? .running, error: error)
+    }
+}
+
+extension Store: Journal {
+    public func begin(_ step: StepEntry, at instant: Date) async throws -> Int64 {
+        try await database.write { db in
+            var record = StepRecord(
+                id: nil, runId: step.runID, role: step.role, kind: step.kind, target: step.target, detail: step.detail,
+                startedAt: instant, endedAt: nil, outcome: StepOutcome.running.rawValue, error: nil)
+            try record.insert(db)
+            return record.id ?? 0
+        }
+    }
+
+    public func end(_ step: Int64, outcome: StepOutcome, error: String?, at instant: Date) async throws {
+        _ = try await database.write { db in
+            try StepRecord.filter(key: step).updateAll(
+                db, Column("endedAt").set(to: instant), Column("outcome").set(to: outcome.rawValue),
+                Column("error").set(to: error))
+        }
+    }
+
+    public func record(_ entry: LedgerEntry) async throws {
+        try await database.write { db in try self.apply(entry, db: db) }
+    }
+
+    /// Closes a run and releases the fleet's lock. Runs start and end in real time, whatever `--at` pretends.
+    public func finishRun(_ runID: Int64, outcome: RunOutcome, summary: String?, error: String?) throws {
+        try database.write { db in
+            try RunRecord.filter(key: runID).updateAll(
+                db, Column("endedAt").set(to: Date()), Column("outcome").set(to: outcome.rawValue),
+                Column("summary").set(to: summary), Column("error").set(to: error))
+            try LockRecord.filter(Column("fleet") == fleet && Column("runID") == runID).deleteAll(db)
+        }
+    }
+
+    /// Writes one step that is over already (observations, plans), outside the executor.
+    public func note(runID: Int64, kind: String, detail: String, at instant: Date) throws {
+        try database.write { db in
+            var record = StepRecord(
+                id: nil, runId: runID, role: nil, kind: kind, target: nil, detail: detail, startedAt: instant,
+                endedAt: instant, outcome: StepOutcome.ok.rawValue, error: nil)
+            try record.insert(db)
+        }
+    }
+
+    /// The latest runs, newest first, with their steps in order.
+    public func history(limit: Int) throws -> [(run: RunInfo, steps: [StepInfo])] {
+        try database.read { db in
+            let runs = try RunRecord.filter(Column("fleet") == fleet).order(Column("id").desc).limit(limit).fetchAll(db)
+            return try runs.map { run in
+                let steps = try StepRecord.filter(Column("runId") == run.id).order(Column("id")).fetchAll(db)
+                return (run.info, steps.map(\.info))
+            }
+        }
+    }
+
+    func markInterrupted(runID: Int64, at instant: Date, db: Database) throws {
+        try RunRecord.filter(key: runID).filter(Column("outcome") == RunOutcome.running.rawValue).updateAll(
+            db, Column("outcome").set(to: RunOutcome.interrupted.rawValue), Column("endedAt").set(to: instant),
+            Column("error").set(to: "the process died before the run finished; the next run took over"))
+        try StepRecord.filter(Column("runId") == runID && Column("outcome") == StepOutcome.running.rawValue).updateAll(
+            db, Column("outcome").set(to: StepOutcome.interrupted.rawValue), Column("endedAt").set(to: instant))
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import ScaleApp
+
+struct CalendarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "Manage events.",
+        subcommands: [Add.self, List.self, Remove.self, Import.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an event.")
+
+        @OptionGroup var global: GlobalFlags
+
+        @Option(name: .long, help: "The event's name.")
+        var name: String
+
+        @Option(name: .long, help: ArgumentHelp("When it starts (ISO 8601, or local time in --tz).", valueName: "time"))
+        var start: String
+
+        @Option(name: .long, help: ArgumentHelp("When it ends.", valueName: "time"))
+        var end: String
+
+        @Option(name: .long, help: ArgumentHelp("IANA time zone of local times (default: the configured one).", valueName: "zone"))
+        var tz: String?
+
+        @Option(name: .long, help: ArgumentHelp("Nodes of a role for this event; repeatable.", valueName: "role=n"))
+        var count: [String] = []
+
+        @Option(name: .long, help: "Free text.")
+        var notes: String?
+
+        func run() async throws {
+            try await global.run {
+                try CalendarCommands(context: $0).add(name: name, start: start, end: end, timeZone: tz, counts: count, notes: notes)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List events, earliest first.")
+
+        @OptionGroup var global: GlobalFlags
+
+        func run() async throws {
+            try await global.run { try CalendarCommands(context: $0).list() }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an event by id.")
+
+        @OptionGroup var global: GlobalFlags
+
+        @Argument(help: "The event's id, as `calendar list` shows it.")
+        var id: Int64
+
+        func run() async throws {
+            try await global.run { try CalendarCommands(context: $0).remove(id: id) }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import events from a CSV file: all rows or none.",
+            discussion: "CSV: a header row with name,start,end and optionally tz, counts (\"frontal=6 celery=4\"), notes.")
+
+        @OptionGroup var global: GlobalFlags
+
+        @Argument(help: "The file to import.")
+        var file: String
+
+        func run() async throws {
+            try await global.run { try CalendarCommands(context: $0).importFile(file) }
+        }
+    }
+}
