@@ -16,6 +16,9 @@ struct ScaleCtl: AsyncParsableCommand {
             Up.self, Down.self, Reconcile.self, PlanCommand.self, Status.self, CalendarCommand.self, History.self,
         ]
     )
+
+    /// Accepted here too, so a mistyped subcommand is reported as such rather than as an unknown option.
+    @OptionGroup(visibility: .hidden) var global: GlobalFlags
 }
 
 /// Options every command takes.

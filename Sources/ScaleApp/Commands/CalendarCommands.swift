@@ -11,18 +11,7 @@ public struct CalendarCommands: Sendable {
     public func add(name: String, start: String, end: String, timeZone: String?, counts: [String], notes: String?) throws -> ExitStatus {
         let input = EventInput(name: name, start: start, end: end, timeZone: timeZone, counts: counts, notes: notes)
         let new = try input.validated(fleet: context.fleet).get()
-        let event: Event
-        do {
-            event = try context.store.addEvent(new)
-        } catch let error as StoreError {
-            throw InputError(error.description)
-        }
-        if context.console.json {
-            context.console.emit(EventOutput(event, fleet: context.fleet))
-        } else {
-            context.console.line("added \(describe(event))")
-        }
-        return .ok
+        return try change("added") { try context.store.addEvent(new) }
     }
 
     public func list() throws -> ExitStatus {
@@ -39,16 +28,21 @@ public struct CalendarCommands: Sendable {
     }
 
     public func remove(id: Int64) throws -> ExitStatus {
+        try change("removed") { try context.store.removeEvent(id: id) }
+    }
+
+    /// Makes one change to the calendar and reports the event it concerns; a refusal is bad input.
+    private func change(_ verb: String, _ body: () throws -> Event) throws -> ExitStatus {
         let event: Event
         do {
-            event = try context.store.removeEvent(id: id)
+            event = try body()
         } catch let error as StoreError {
             throw InputError(error.description)
         }
         if context.console.json {
             context.console.emit(EventOutput(event, fleet: context.fleet))
         } else {
-            context.console.line("removed \(describe(event))")
+            context.console.line("\(verb) \(describe(event))")
         }
         return .ok
     }

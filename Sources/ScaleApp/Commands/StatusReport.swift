@@ -14,7 +14,7 @@ public struct StatusReport: Sendable {
             var id: String
             var state: String
             var ready: Bool
-            var lb: String?
+            var lb: Nullable<String>
             var privateIp: String?
             var providerStatus: String?
             var problem: String?
@@ -39,11 +39,11 @@ public struct StatusReport: Sendable {
         var fleet: String
         var provider: String
         var now: Date
-        var window: WindowOutput?
-        var next: WindowOutput?
+        var window: Nullable<WindowOutput>
+        var next: Nullable<WindowOutput>
         var roles: [String: RoleOutput]
-        var lock: String?
-        var lastRun: LastRun?
+        var lock: Nullable<String>
+        var lastRun: Nullable<LastRun>
         var overrides: [String]
     }
 
@@ -86,7 +86,7 @@ public struct StatusReport: Sendable {
                         let health = settings?.loadBalancer.flatMap { observed.balancers[$0]?[node.id] }
                         return (index, Output.NodeOutput(
                             name: node.name, id: node.id, state: node.state.rawValue, ready: problem == nil,
-                            lb: health?.rawValue, privateIp: node.privateIP, providerStatus: node.providerStatus, problem: problem))
+                            lb: Nullable(health?.rawValue), privateIp: node.privateIP, providerStatus: node.providerStatus, problem: problem))
                     }
                 }
                 var outputs: [(Int, Output.NodeOutput)] = []
@@ -98,42 +98,42 @@ public struct StatusReport: Sendable {
         }
         let last = try context.store.history(limit: 1).first?.run
         return Output(
-            fleet: fleet.fleet, provider: context.provider.name, now: input.now, window: window.map(WindowOutput.init),
-            next: windows.first { $0.start > input.now }.map(WindowOutput.init), roles: roles,
-            lock: try context.store.lockHolder()?.description,
-            lastRun: last.map { run in
+            fleet: fleet.fleet, provider: context.provider.name, now: input.now, window: Nullable(window.map(WindowOutput.init)),
+            next: Nullable(windows.first { $0.start > input.now }.map(WindowOutput.init)), roles: roles,
+            lock: Nullable(try context.store.lockHolder()?.description),
+            lastRun: Nullable(last.map { run in
                 Output.LastRun(
                     id: run.id, command: run.command, outcome: run.outcome.rawValue, at: run.at,
                     durationSeconds: run.endedAt.map { $0.timeIntervalSince(run.startedAt) }, summary: run.summary, error: run.error)
-            },
+            }),
             overrides: overrides.map { $0.summary(zone: fleet.timeZone) })
     }
 
     func lines(_ output: Output) -> [String] {
         let zone = context.fleet.timeZone
         var lines = ["fleet \(output.fleet) on \(output.provider), now \(TimeText.local(output.now, zone: zone))"]
-        if let window = output.window {
+        if let window = output.window.value {
             lines.append("event: #\(window.eventId) \"\(window.event)\" \(TimeText.local(window.eventStart, zone: zone)) to \(TimeText.clock(window.eventEnd, zone: zone)); fleet window \(TimeText.clock(window.start, zone: zone)) to \(TimeText.clock(window.end, zone: zone))")
         } else {
-            lines.append("event: none now" + (output.next.map { "; next #\($0.eventId) \"\($0.event)\" at \(TimeText.local($0.eventStart, zone: zone)), scale-up from \(TimeText.clock($0.start, zone: zone))" } ?? ""))
+            lines.append("event: none now" + (output.next.value.map { "; next #\($0.eventId) \"\($0.event)\" at \(TimeText.local($0.eventStart, zone: zone)), scale-up from \(TimeText.clock($0.start, zone: zone))" } ?? ""))
         }
         for name in context.fleet.roles.map(\.name) + output.roles.keys.filter({ name in !context.fleet.roles.contains { $0.name == name } }).sorted() {
             guard let role = output.roles[name] else { continue }
             let running = role.nodes.filter { $0.state == "running" }.count
             var head = "\(name): \(role.desired) wanted, \(role.nodes.count) present, \(running) running"
-            if let balancer = role.loadBalancer { head += ", \(role.nodes.filter { $0.lb == "healthy" }.count) healthy on \(balancer)" }
+            if let balancer = role.loadBalancer { head += ", \(role.nodes.filter { $0.lb.value == "healthy" }.count) healthy on \(balancer)" }
             head += ", \(role.nodes.filter(\.ready).count) ready"
             lines.append(head)
             for node in role.nodes {
                 var line = "  \(node.name)  id \(node.id)  \(node.state)"
                 if let ip = node.privateIp { line += "  \(ip)" }
-                if role.loadBalancer != nil { line += "  lb \(node.lb ?? "not attached")" }
+                if role.loadBalancer != nil { line += "  lb \(node.lb.value ?? "not attached")" }
                 line += node.ready ? "  ready" : "  not ready: \(node.problem ?? "?")"
                 lines.append(line)
             }
         }
-        if let lock = output.lock { lines.append("running now: \(lock)") }
-        if let run = output.lastRun {
+        if let lock = output.lock.value { lines.append("running now: \(lock)") }
+        if let run = output.lastRun.value {
             lines.append("last run: #\(run.id) \(run.command) \(run.outcome) at \(TimeText.local(run.at, zone: zone))"
                 + (run.durationSeconds.map { String(format: " (%.1fs)", $0) } ?? "") + (run.summary.map { ": \($0)" } ?? "")
                 + (run.error.map { "; error: \($0)" } ?? ""))

@@ -82,7 +82,7 @@ public enum ConfigLoader {
 
     private static func role(_ name: String, in roles: TOMLReader, fleet: String, templateKeys: Set<String>) throws -> RoleSettings {
         guard NodeName.isValidPart(name) else {
-            throw roles.error(name, "the role name \"\(name)\" is not usable in node names: use lowercase letters, digits or inner hyphens")
+            throw roles.error(name, "the role name \"\(name)\" is not usable in node names: use 1-24 lowercase letters, digits or inner hyphens, starting with a letter")
         }
         guard let table = try roles.table(name) else { throw roles.error(name, "must be a table") }
         let count = try table.int("count", in: 0...1000) ?? 0

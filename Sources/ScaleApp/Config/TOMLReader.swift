@@ -27,21 +27,24 @@ final class TOMLReader {
     private struct Layer {
         let source: TOMLSource
         let table: TOMLTable
+        /// The key path as messages show it (`provider.boot_time`).
         let path: [String]
+        /// The key path inside this layer's file (a profile's keys sit at its top level).
+        let sourcePath: [String]
     }
 
     private let layers: [Layer]
     private var used: Set<String> = []
 
     init(_ source: TOMLSource) {
-        layers = [Layer(source: source, table: source.table, path: [])]
+        layers = [Layer(source: source, table: source.table, path: [], sourcePath: [])]
     }
 
     private init(layers: [Layer]) { self.layers = layers }
 
     /// Adds a lower layer read under this one.
     func over(_ source: TOMLSource) -> TOMLReader {
-        let reader = TOMLReader(layers: layers + [Layer(source: source, table: source.table, path: [])])
+        let reader = TOMLReader(layers: layers + [Layer(source: source, table: source.table, path: layers[0].path, sourcePath: [])])
         reader.used = used
         return reader
     }
@@ -57,7 +60,7 @@ final class TOMLReader {
     /// The line `key` is written on, in the layer that holds it.
     func line(_ key: String) -> Int? {
         guard let layer = layers.first(where: { $0.table.contains(key: key) }) else { return nil }
-        return layer.source.lines.line(of: layer.path + [key])
+        return layer.source.lines.line(of: layer.sourcePath + [key])
     }
 
     func has(_ key: String) -> Bool { layers.contains { $0.table.contains(key: key) } }
@@ -65,10 +68,11 @@ final class TOMLReader {
     /// An error about `key` (or the table itself), located in the layer that holds it.
     func error(_ key: String?, _ problem: String) -> ConfigError {
         let layer = key.flatMap { key in layers.first { $0.table.contains(key: key) } } ?? layers[0]
-        let full = layer.path + (key.map { [$0] } ?? [])
+        let tail = key.map { [$0] } ?? []
+        let full = layer.path + tail
         return ConfigError(
             file: layer.source.file, key: full.isEmpty ? nil : full.joined(separator: "."),
-            line: layer.source.lines.line(of: full), problem: problem)
+            line: layer.source.lines.line(of: layer.sourcePath + tail), problem: problem)
     }
 
     private func value(_ key: String) -> (any TOMLValueConvertible)? {
@@ -127,7 +131,7 @@ final class TOMLReader {
         for layer in layers {
             guard let value = layer.table[key] else { continue }
             guard let table = value.table else { throw error(key, "must be a table, not \(describe(value))") }
-            found.append(Layer(source: layer.source, table: table, path: layer.path + [key]))
+            found.append(Layer(source: layer.source, table: table, path: layer.path + [key], sourcePath: layer.sourcePath + [key]))
         }
         return found.isEmpty ? nil : TOMLReader(layers: found)
     }

@@ -2,7 +2,7 @@ import Foundation
 import ScaleCore
 
 /// `window` in JSON: the window's bounds and the event it is named after.
-struct WindowOutput: Encodable {
+struct WindowOutput: Encodable, Sendable {
     var event: String
     var eventId: Int64
     var events: [Int64]

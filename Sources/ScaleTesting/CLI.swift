@@ -1,0 +1,127 @@
+import Foundation
+import Synchronization
+
+/// The outcome of one `scalectl` invocation.
+public struct CLIResult: Sendable, CustomStringConvertible {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+
+    public var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+
+    /// stdout parsed as a JSON object.
+    public func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
+            throw CLIError(description: "stdout is not a JSON object: \(stdout)")
+        }
+        return object
+    }
+}
+
+public struct CLIError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Runs the real `scalectl` executable built next to the test bundle.
+public enum CLI {
+    /// The built executable: `$SCALECTL_BIN`, or `scalectl` beside the test binary.
+    public static var executable: String {
+        if let path = ProcessInfo.processInfo.environment["SCALECTL_BIN"] { return path }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("scalectl").path
+    }
+
+    /// Runs to completion (killed after `timeout`).
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(120)
+    ) async throws -> CLIResult {
+        let process = try CLIProcess.start(arguments, environment: environment)
+        return try await process.finish(timeout: timeout)
+    }
+}
+
+/// A running `scalectl` whose output can be awaited line by line.
+public final class CLIProcess: Sendable {
+    private let process: Process
+    private let output = Mutex<(stdout: String, stderr: String)>(("", ""))
+    private let done = Mutex<[CheckedContinuation<Void, Never>]?>([])
+
+    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let handle = CLIProcess(process)
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        stdout.fileHandleForReading.readabilityHandler = { file in
+            let data = file.availableData
+            handle.output.withLock { $0.stdout += String(decoding: data, as: UTF8.self) }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { file in
+            let data = file.availableData
+            handle.output.withLock { $0.stderr += String(decoding: data, as: UTF8.self) }
+        }
+        process.terminationHandler = { _ in
+            // Drain what is left in the pipes before declaring the output complete.
+            let restOut = stdout.fileHandleForReading.readDataToEndOfFile()
+            let restErr = stderr.fileHandleForReading.readDataToEndOfFile()
+            stdout.fileHandleForReading.readabilityHandler = nil
+            stderr.fileHandleForReading.readabilityHandler = nil
+            handle.output.withLock {
+                $0.stdout += String(decoding: restOut, as: UTF8.self)
+                $0.stderr += String(decoding: restErr, as: UTF8.self)
+            }
+            let waiting = handle.done.withLock { waiting -> [CheckedContinuation<Void, Never>] in
+                let list = waiting ?? []
+                waiting = nil
+                return list
+            }
+            waiting.forEach { $0.resume() }
+        }
+        try process.run()
+        return handle
+    }
+
+    private init(_ process: Process) { self.process = process }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var stdout: String { output.withLock { $0.stdout } }
+
+    /// Waits until stdout holds `text`, failing after `timeout` or if the process ends first.
+    public func waitForOutput(_ text: String, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !stdout.contains(text) {
+            guard process.isRunning else {
+                throw CLIError(description: "scalectl ended before printing \"\(text)\"; stdout:\n\(stdout)")
+            }
+            guard ContinuousClock.now < deadline else {
+                throw CLIError(description: "no \"\(text)\" within \(timeout); stdout:\n\(stdout)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the exit (killing the process after `timeout`) and returns what it printed.
+    public func finish(timeout: Duration = .seconds(120)) async throws -> CLIResult {
+        let killer = Task { [process] in
+            try await Task.sleep(for: timeout)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        await withCheckedContinuation { continuation in
+            let alreadyDone = done.withLock { waiting -> Bool in
+                guard waiting != nil else { return true }
+                waiting!.append(continuation)
+                return false
+            }
+            if alreadyDone { continuation.resume() }
+        }
+        killer.cancel()
+        let (out, err) = output.withLock { ($0.stdout, $0.stderr) }
+        return CLIResult(status: process.terminationStatus, stdout: out, stderr: err)
+    }
+}

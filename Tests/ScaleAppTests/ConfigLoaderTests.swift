@@ -1,0 +1,107 @@
+import Foundation
+import ScaleApp
+import ScaleCore
+import ScaleTesting
+import Testing
+
+struct ConfigLoaderTests {
+    static let good = """
+        [controller]
+        fleet = "mihiluze"
+        timezone = "Europe/Madrid"
+        lead = "45m"
+        margin = "30m"
+        drain = "60s"
+
+        [provider]
+        kind = "sim"
+        boot_time = "2s"
+
+        [roles.frontal]
+        count = 5
+        server_type = "cpx31"
+        snapshot = { labels = "role=frontal", max_age = "30h" }
+        load_balancer = "mihiluze-lb"
+        ready = { http = "http://{private_ip}:8080/health", within = "5m" }
+
+        [roles.celery]
+        count = 4
+        server_type = "cpx41"
+        snapshot = { labels = "role=celery", max_age = "30h" }
+        ready = { command = "celery -A mihiluze inspect ping -d celery@{name} -t 5", within = "5m" }
+        """
+
+    @Test func readsTheDesignExample() throws {
+        let configuration = try ConfigLoader.parse(Self.good, file: "/etc/scalectl/scalectl.toml")
+        #expect(configuration.fleet.fleet == "mihiluze")
+        #expect(configuration.fleet.lead == .seconds(2700))
+        #expect(configuration.fleet.roles.map(\.name) == ["frontal", "celery"], "roles keep the file's order")
+        #expect(configuration.fleet.role("frontal")?.ready?.kind == .http)
+        #expect(configuration.fleet.role("celery")?.ready?.template.contains("celery@{name}") == true)
+        #expect(configuration.database == "/etc/scalectl/scalectl.sqlite")
+        guard case .sim(let sim) = configuration.provider else { Issue.record("not sim"); return }
+        #expect(sim.bootTime == .seconds(2))
+    }
+
+    /// Each broken configuration: the text replaced, and what the message must say (file:line: key: problem).
+    static let broken: [(String, String, String)] = [
+        ("fleet = \"mihiluze\"", "fleet = \"Mihi Luze\"", "scalectl.toml:2: controller.fleet: \"Mihi Luze\" is not usable in node names"),
+        ("lead = \"45m\"", "lead = \"45\"", "scalectl.toml:4: controller.lead: \"45\" is not a duration"),
+        ("lead = \"45m\"", "lead = 45", "scalectl.toml:4: controller.lead: must be a string, not the number 45"),
+        ("lead = \"45m\"", "leed = \"45m\"", "scalectl.toml:4: controller.leed: unknown key"),
+        ("timezone = \"Europe/Madrid\"", "timezone = \"Europe/Madird\"", "scalectl.toml:3: controller.timezone: \"Europe/Madird\" is not an IANA time zone"),
+        ("kind = \"sim\"", "kind = \"gcp\"", "scalectl.toml:9: provider.kind: \"gcp\" is not a provider this build knows"),
+        ("kind = \"sim\"\n", "", "provider.kind: is required"),
+        ("boot_time = \"2s\"", "boot_time = \"soon\"", "scalectl.toml:10: provider.boot_time: \"soon\" is not a duration"),
+        ("count = 5", "count = \"five\"", "scalectl.toml:13: roles.frontal.count: must be a whole number, not the string \"five\""),
+        ("count = 5", "count = -1", "scalectl.toml:13: roles.frontal.count: must be between 0 and 1000, not -1"),
+        ("server_type = \"cpx31\"\n", "", "roles.frontal.server_type: is required"),
+        ("max_age = \"30h\" }\nload", "max_age = \"30 hours\" }\nload", "scalectl.toml:15: roles.frontal.snapshot.max_age: \"30 hours\" is not a duration"),
+        ("{ labels = \"role=frontal\", max_age = \"30h\" }", "{ label = \"role=frontal\" }", "scalectl.toml:15: roles.frontal.snapshot.labels: is required"),
+        ("ready = { http = \"http://{private_ip}:8080/health\", within = \"5m\" }", "ready = { http = \"http://x/\", tcp = \"x:1\" }", "scalectl.toml:17: roles.frontal.ready: give exactly one of http, tcp or command"),
+        ("{private_ip}:8080/health", "{ip}:8080/health", "scalectl.toml:17: roles.frontal.ready.http: the placeholder {ip} is not known here"),
+        ("within = \"5m\" }\n\n[roles.celery]", "within = \"5m\", retries = 3 }\n\n[roles.celery]", "scalectl.toml:17: roles.frontal.ready.retries: unknown key"),
+        ("[roles.celery]", "[roles.Celery_Workers]", "scalectl.toml:19: roles.Celery_Workers: the role name \"Celery_Workers\" is not usable"),
+        ("[roles.celery]", "[roles.celery-workers-for-the-big-final]", "use 1-24 lowercase letters"),
+        ("load_balancer = \"mihiluze-lb\"", "load_balancer = [\"a\", \"b\"]", "scalectl.toml:16: roles.frontal.load_balancer: must be a string, not a list"),
+        ("[provider]", "[provider]\nprofile = \"providers/none.toml\"", "provider.profile: cannot read the provider profile"),
+        ("[controller]", "[controler]\nfleet = \"x\"\n[controller]", "scalectl.toml:1: controler: unknown key"),
+        ("lead = \"45m\"", "lead = \"45m", "scalectl.toml:4: not valid TOML"),
+    ]
+
+    @Test(arguments: broken)
+    func refusesNamingKeyAndLine(replace: String, with: String, message: String) throws {
+        #expect(Self.good.contains(replace), "the fixture still has \(replace)")
+        let text = Self.good.replacingOccurrences(of: replace, with: with)
+        #expect {
+            try ConfigLoader.parse(text, file: "scalectl.toml")
+        } throws: { error in
+            let description = "\(error)"
+            return error is ConfigError && description.contains(message)
+        }
+    }
+
+    @Test func readsAProfileUnderTheInlineKeys() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(atPath: directory.file("providers"), withIntermediateDirectories: true)
+        try directory.write("providers/sim.toml", "kind = \"sim\"\nboot_time = \"9s\"\nhealth_delay = \"3s\"\n")
+        let text = Self.good.replacingOccurrences(of: "kind = \"sim\"\nboot_time = \"2s\"", with: "profile = \"providers/sim.toml\"\nboot_time = \"2s\"")
+        let configuration = try ConfigLoader.parse(text, file: directory.file("scalectl.toml"))
+        guard case .sim(let sim) = configuration.provider else { Issue.record("not sim"); return }
+        #expect(sim.bootTime == .seconds(2), "the inline key wins")
+        #expect(sim.healthDelay == .seconds(3), "the profile fills the rest")
+
+        try directory.write("providers/sim.toml", "kind = \"sim\"\nboot_tim = \"9s\"\n")
+        #expect {
+            try ConfigLoader.parse(text, file: directory.file("scalectl.toml"))
+        } throws: { error in
+            "\(error)".contains("providers/sim.toml:2: provider.boot_tim: unknown key")
+        }
+    }
+
+    @Test func relativeDatabasePathsFollowTheConfigFile() throws {
+        let text = Self.good.replacingOccurrences(of: "[controller]", with: "[controller]\ndatabase = \"../state/db.sqlite\"")
+        #expect(try ConfigLoader.parse(text, file: "/srv/scalectl/etc/scalectl.toml").database == "/srv/scalectl/state/db.sqlite")
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import ScaleCore
+import Synchronization
+import Testing
+
+/// A clock whose sleeps return at once and are recorded: retry waits without waiting.
+final class RecordingClock: ScaleClock {
+    let slept = Mutex<[Duration]>([])
+    func now() -> Date { Date(timeIntervalSince1970: 1_800_000_000) }
+    func sleep(for duration: Duration) async throws { slept.withLock { $0.append(duration) } }
+}
+
+/// Answers with the queued results in order, counting calls.
+final class Script: Sendable {
+    let results: Mutex<[Result<Int, ProviderError>]>
+    let calls = Mutex(0)
+    init(_ results: [Result<Int, ProviderError>]) { self.results = Mutex(results) }
+    func next() throws -> Int {
+        calls.withLock { $0 += 1 }
+        return try results.withLock { $0.removeFirst() }.get()
+    }
+}
+
+struct ProviderCallsTests {
+    static func failure(_ code: String, retry: ProviderError.Retry) -> ProviderError {
+        ProviderError(provider: "test", operation: "op", code: code, message: "m", retry: retry)
+    }
+
+    @Test func retriesPassingFailuresThenSucceeds() async throws {
+        let clock = RecordingClock()
+        let calls = ProviderCalls(provider: "test", clock: clock, logger: Logger(label: "test"))
+        let script = Script([.failure(Self.failure("server_error", retry: .yes(after: nil))), .failure(Self.failure("rate_limit_exceeded", retry: .yes(after: .seconds(7)))), .success(42)])
+        let value = try await calls.call("list", "list") { try script.next() }
+        #expect(value == 42)
+        #expect(script.calls.withLock { $0 } == 3)
+        let waits = clock.slept.withLock { $0 }
+        #expect(waits.count == 2)
+        #expect(waits[1] >= .seconds(7), "Retry-After is honoured")
+        #expect(await calls.counts["list"] == 3)
+        #expect(await calls.errorCounts["list"] == 2)
+    }
+
+    @Test func doesNotRetryWhatWillNotPass() async throws {
+        let calls = ProviderCalls(provider: "test", clock: RecordingClock(), logger: Logger(label: "test"))
+        let script = Script([.failure(Self.failure("resource_limit_exceeded", retry: .no)), .success(1)])
+        await #expect(throws: ProviderError.self) { try await calls.call("create", "create") { try script.next() } }
+        #expect(script.calls.withLock { $0 } == 1)
+    }
+
+    @Test func givesUpAfterTheAttemptLimit() async throws {
+        let policy = ProviderCalls.Policy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(1), breakerThreshold: 100)
+        let calls = ProviderCalls(provider: "test", policy: policy, clock: RecordingClock(), logger: Logger(label: "test"))
+        let script = Script(Array(repeating: .failure(Self.failure("unavailable", retry: .yes(after: nil))), count: 5))
+        await #expect(throws: ProviderError.self) { try await calls.call("list", "list") { try script.next() } }
+        #expect(script.calls.withLock { $0 } == 3)
+    }
+
+    @Test func opensTheCircuitAfterConsecutiveFailures() async throws {
+        let policy = ProviderCalls.Policy(maxAttempts: 1, baseDelay: .zero, maxDelay: .zero, breakerThreshold: 3)
+        let calls = ProviderCalls(provider: "test", policy: policy, clock: RecordingClock(), logger: Logger(label: "test"))
+        let script = Script(Array(repeating: .failure(Self.failure("server_error", retry: .yes(after: nil))), count: 10))
+        for _ in 0..<3 { _ = try? await calls.call("list", "list") { try script.next() } }
+        do {
+            _ = try await calls.call("list", "list") { try script.next() }
+            Issue.record("the fourth call should not reach the provider")
+        } catch let error as ProviderError {
+            #expect(error.code == "circuit_open")
+            #expect(error.message.contains("3 consecutive failed calls"))
+        }
+        #expect(script.calls.withLock { $0 } == 3)
+    }
+
+    @Test func backoffGrowsAndIsCapped() {
+        let policy = ProviderCalls.Policy(maxAttempts: 5, baseDelay: .seconds(1), maxDelay: .seconds(60))
+        for attempt in 1...10 {
+            let delay = policy.delay(afterAttempt: attempt, requested: nil)
+            let ceiling = min(60, pow(2, Double(attempt - 1)))
+            #expect(delay.timeInterval >= ceiling / 2 - 0.001 && delay.timeInterval <= ceiling + 0.001)
+        }
+    }
+}
