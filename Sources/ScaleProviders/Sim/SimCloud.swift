@@ -56,6 +56,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
 
     public func listNodes() async throws -> [Node] {
         try await apiCall()
+        try await startBootProcesses()
         let now = physics.now().timeIntervalSince1970
         return try await database.write { db in
             try Self.purgeGone(db, now: now)
@@ -67,6 +68,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
 
     public func node(named name: String) async throws -> Node? {
         try await apiCall()
+        try await startBootProcesses()
         let now = physics.now().timeIntervalSince1970
         return try await database.read { db in
             try SimServer.filter(Column("name") == name && Column("goneAt") == nil).fetchOne(db)?.node(at: now)
@@ -81,7 +83,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
         let now = physics.now().timeIntervalSince1970
         let boot = settings.bootTime.timeInterval + settings.bootSpread.timeInterval * Self.spread(of: spec.name)
         let never = settings.faults.neverRunning.contains(spec.name)
-        var server = try await database.write { db -> SimServer in
+        let inserted = try await database.write { db -> SimServer in
             if try SimServer.filter(Column("name") == spec.name && Column("deleteRequestedAt") == nil).fetchCount(db) > 0 {
                 throw error("create \(spec.name)", code: ProviderError.nameTakenCode, status: 409, message: "server name is already used")
             }
@@ -89,16 +91,12 @@ public struct SimCloud: CloudProvider, LoadBalancing {
                 id: nil, name: spec.name, labels: spec.labels, serverType: spec.serverType, imageID: spec.snapshot.id,
                 port: 0, pid: nil, createdAt: now, runningAt: never ? nil : now + boot, deleteRequestedAt: nil, goneAt: nil)
             try server.insert(db)
+            server.port = try Self.freePort(on: server.privateIP)
+            try server.update(db)
             return server
         }
-        server.port = try Self.freePort(on: server.privateIP)
-        if let command = settings.roles[spec.role]?.bootCommand {
-            server.pid = try startBootCommand(command, server: server, role: spec.role)
-        }
-        let (id, port, pid) = (server.id, server.port, server.pid)
-        try await database.write { db in
-            _ = try SimServer.filter(key: id).updateAll(db, Column("port").set(to: port), Column("pid").set(to: pid))
-        }
+        try await startBootProcesses()
+        let server = try await database.read { db in try SimServer.fetchOne(db, key: inserted.id) } ?? inserted
         return server.node(at: now)
     }
 
@@ -174,6 +172,22 @@ public struct SimCloud: CloudProvider, LoadBalancing {
 
     private func error(_ operation: String, code: String, status: Int, message: String, retry: ProviderError.Retry = .no) -> ProviderError {
         ProviderError(provider: name, operation: operation, status: status, code: code, message: message, requestID: "sim-\(UUID().uuidString.prefix(8))", retry: retry)
+    }
+
+    /// Starts the boot command of every live server that never had its process, like a hypervisor
+    /// booting what the cloud accepted: a create whose caller died in mid-call still boots. A process
+    /// that ran and died is left dead (the node "crashed").
+    private func startBootProcesses() async throws {
+        let commands = settings.roles.compactMapValues(\.bootCommand)
+        guard !commands.isEmpty else { return }
+        try await database.write { db in
+            let waiting = try SimServer.filter(Column("pid") == nil && Column("deleteRequestedAt") == nil).fetchAll(db)
+            for var server in waiting {
+                guard let role = server.labels[OwnershipLabel.role], let command = commands[role] else { continue }
+                server.pid = try startBootCommand(command, server: server, role: role)
+                try server.update(db)
+            }
+        }
     }
 
     private func startBootCommand(_ template: String, server: SimServer, role: String) throws -> Int32 {
