@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ScaleCore
+import ScaleTesting
 import Synchronization
 import Testing
 
@@ -29,7 +30,7 @@ struct ProviderCallsTests {
 
     @Test func retriesPassingFailuresThenSucceeds() async throws {
         let clock = RecordingClock()
-        let calls = ProviderCalls(provider: "test", clock: clock, logger: Logger(label: "test"))
+        let calls = ProviderCalls(provider: "test", clock: clock, logger: TestTools.quietLogger)
         let script = Script([.failure(Self.failure("server_error", retry: .yes(after: nil))), .failure(Self.failure("rate_limit_exceeded", retry: .yes(after: .seconds(7)))), .success(42)])
         let value = try await calls.call("list", "list") { try script.next() }
         #expect(value == 42)
@@ -42,7 +43,7 @@ struct ProviderCallsTests {
     }
 
     @Test func doesNotRetryWhatWillNotPass() async throws {
-        let calls = ProviderCalls(provider: "test", clock: RecordingClock(), logger: Logger(label: "test"))
+        let calls = ProviderCalls(provider: "test", clock: RecordingClock(), logger: TestTools.quietLogger)
         let script = Script([.failure(Self.failure("resource_limit_exceeded", retry: .no)), .success(1)])
         await #expect(throws: ProviderError.self) { try await calls.call("create", "create") { try script.next() } }
         #expect(script.calls.withLock { $0 } == 1)
@@ -50,7 +51,7 @@ struct ProviderCallsTests {
 
     @Test func givesUpAfterTheAttemptLimit() async throws {
         let policy = ProviderCalls.Policy(maxAttempts: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(1), breakerThreshold: 100)
-        let calls = ProviderCalls(provider: "test", policy: policy, clock: RecordingClock(), logger: Logger(label: "test"))
+        let calls = ProviderCalls(provider: "test", policy: policy, clock: RecordingClock(), logger: TestTools.quietLogger)
         let script = Script(Array(repeating: .failure(Self.failure("unavailable", retry: .yes(after: nil))), count: 5))
         await #expect(throws: ProviderError.self) { try await calls.call("list", "list") { try script.next() } }
         #expect(script.calls.withLock { $0 } == 3)
@@ -58,7 +59,7 @@ struct ProviderCallsTests {
 
     @Test func opensTheCircuitAfterConsecutiveFailures() async throws {
         let policy = ProviderCalls.Policy(maxAttempts: 1, baseDelay: .zero, maxDelay: .zero, breakerThreshold: 3)
-        let calls = ProviderCalls(provider: "test", policy: policy, clock: RecordingClock(), logger: Logger(label: "test"))
+        let calls = ProviderCalls(provider: "test", policy: policy, clock: RecordingClock(), logger: TestTools.quietLogger)
         let script = Script(Array(repeating: .failure(Self.failure("server_error", retry: .yes(after: nil))), count: 10))
         for _ in 0..<3 { _ = try? await calls.call("list", "list") { try script.next() } }
         do {
@@ -78,5 +79,35 @@ struct ProviderCallsTests {
             let ceiling = min(60, pow(2, Double(attempt - 1)))
             #expect(delay.timeInterval >= ceiling / 2 - 0.001 && delay.timeInterval <= ceiling + 0.001)
         }
+    }
+}
+
+/// A provider budget frozen at one observation.
+struct FixedBudget: RateLimitReporting {
+    let state: RateLimitState
+    func rateLimitState() async -> RateLimitState? { state }
+}
+
+struct RateBudgetTests {
+    @Test func callsWaitBeforeTheBudgetRunsOut() async throws {
+        let clock = RecordingClock()
+        // 3600 an hour, 12 left, full again in an hour: one request comes back about every second.
+        let state = RateLimitState(limit: 3600, remaining: 12, reset: clock.now() + .seconds(3588), observedAt: clock.now())
+        let calls = ProviderCalls(provider: "test", clock: clock, logger: TestTools.quietLogger, rateLimit: FixedBudget(state: state), reserve: 10)
+        for _ in 0..<4 { _ = try await calls.call("list", "list") { 1 } }
+        let waits = clock.slept.withLock { $0 }
+        // 12 left, reserve 10: two calls go at once, then each waits for the requests to come back.
+        #expect(waits.count == 2)
+        #expect(abs(waits[0].timeInterval - 1) < 0.01)
+        #expect(abs(waits[1].timeInterval - 2) < 0.01)
+        #expect(await calls.pacedFor.timeInterval > 2.9)
+    }
+
+    @Test func aFullBudgetNeverWaits() async throws {
+        let clock = RecordingClock()
+        let state = RateLimitState(limit: 3600, remaining: 3600, reset: clock.now(), observedAt: clock.now())
+        let calls = ProviderCalls(provider: "test", clock: clock, logger: TestTools.quietLogger, rateLimit: FixedBudget(state: state))
+        for _ in 0..<100 { _ = try await calls.call("list", "list") { 1 } }
+        #expect(clock.slept.withLock { $0 }.isEmpty)
     }
 }

@@ -38,13 +38,13 @@ struct Harness {
     }
 
     func cloud(fleet name: String = "m") throws -> SimCloud {
-        try SimCloud(fleet: name, settings: sim, database: store.database, calendar: SystemClock(), nodeLogDirectory: directory.path, logger: Logger(label: "test"))
+        try SimCloud(fleet: name, settings: sim, database: store.database, calendar: SystemClock(), nodeLogDirectory: directory.path, logger: TestTools.quietLogger)
     }
 
     /// Observes, plans `command` now and executes the plan; returns the report and the calls made.
     func run(_ command: Command, force: Bool = false) async throws -> (plan: Plan, report: ExecutionReport, calls: ProviderCalls, progress: CollectedProgress) {
         let cloud = try cloud()
-        let calls = ProviderCalls(provider: "sim", policy: .init(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50)), clock: SystemClock(), logger: Logger(label: "test"))
+        let calls = ProviderCalls(provider: "sim", policy: .init(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50)), clock: SystemClock(), logger: TestTools.quietLogger)
         var observation = Observation(nodes: try await cloud.listNodes())
         observation.balancers["lb"] = try await cloud.members(of: "lb", role: "frontal")
         try store.reconcileLedger(with: observation.nodes, at: Date())
@@ -53,7 +53,7 @@ struct Harness {
         let progress = CollectedProgress()
         let executor = Executor(
             fleet: fleet, settings: execution, provider: cloud, balancers: cloud, calls: calls, journal: store,
-            prober: Prober(http: HTTPClient()), progress: progress, clock: SystemClock(), runID: run.runID, logger: Logger(label: "test"))
+            prober: Prober(http: HTTPClient()), progress: progress, clock: SystemClock(), runID: run.runID, logger: TestTools.quietLogger)
         let report = await executor.execute(plan)
         try store.finishRun(run.runID, outcome: report.succeeded ? .ok : .failed, summary: nil, error: nil)
         return (plan, report, calls, progress)

@@ -11,7 +11,7 @@ struct SimCloudTests {
     func cloud(_ store: Store, directory: TemporaryDirectory) throws -> SimCloud {
         var settings = SimSettings(apiLatency: .zero, bootTime: .milliseconds(50), bootSpread: .zero)
         settings.roles["frontal"] = SimRoleSettings(bootCommand: "exec sleep 60")
-        return try SimCloud(fleet: "m", settings: settings, database: store.database, calendar: SystemClock(), nodeLogDirectory: directory.path, logger: Logger(label: "test"))
+        return try SimCloud(fleet: "m", settings: settings, database: store.database, calendar: SystemClock(), nodeLogDirectory: directory.path, logger: TestTools.quietLogger)
     }
 
     @Test func aServerWhoseCreatorDiedMidCallStillBoots() async throws {
@@ -55,7 +55,7 @@ struct SimCloudTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let rehearsal = RehearsalClock(pretending: try TimeText.parse("2026-11-23T10:00Z", zone: .gmt))
-        let cloud = try SimCloud(fleet: "m", settings: SimSettings(apiLatency: .zero), database: store.database, calendar: rehearsal, nodeLogDirectory: directory.path, logger: Logger(label: "test"))
+        let cloud = try SimCloud(fleet: "m", settings: SimSettings(apiLatency: .zero), database: store.database, calendar: rehearsal, nodeLogDirectory: directory.path, logger: TestTools.quietLogger)
         let snapshot = try #require(try await cloud.newestSnapshot(role: "frontal", selector: "role=frontal"))
         #expect(snapshot.name == "frontal-2026-11-22", "before 14:00 UTC the newest is yesterday's")
         #expect(TimeText.iso(snapshot.createdAt) == "2026-11-22T14:00:00Z")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import ScaleCore
 import ScaleProviders
 import ScaleStore
@@ -28,13 +29,15 @@ public final class AppContext: Sendable {
     public let clock: any ScaleClock
     public let console: Console
     public let logger: Logger
-    public let provider: any CloudProvider
-    public let balancers: (any LoadBalancing)?
+    private let environment: [String: String]
+    private let built = Mutex<ProviderBundle?>(nil)
 
     public var fleet: FleetSettings { configuration.fleet }
 
-    /// Loads the configuration, opens the database and builds the provider. Nothing is changed.
-    public init(_ options: GlobalOptions, logger: Logger) throws {
+    /// Loads the configuration and opens the database. Nothing is changed; the provider is built when
+    /// first needed, so calendar commands need no cloud credentials.
+    public init(_ options: GlobalOptions, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.environment = environment
         let configuration = try ConfigLoader.load(path: options.config)
         self.configuration = configuration
         if let at = options.at {
@@ -49,27 +52,34 @@ public final class AppContext: Sendable {
         console = Console(json: options.json, quiet: options.quiet)
         self.logger = logger
         store = try Store(path: configuration.database, fleet: configuration.fleet.fleet)
-        switch configuration.provider {
-        case .sim(let settings):
-            let sim = try SimCloud(
-                fleet: configuration.fleet.fleet, settings: settings, database: store.database, calendar: clock,
-                nodeLogDirectory: URL(fileURLWithPath: configuration.database).deletingLastPathComponent()
-                    .appendingPathComponent("sim-nodes").path,
-                logger: logger)
-            provider = sim
-            balancers = sim
+    }
+
+    /// The configured provider, built on first use.
+    /// - Throws: ``ConfigError`` when a credential it needs is missing.
+    public func providerBundle() throws -> ProviderBundle {
+        try built.withLock { bundle in
+            if let bundle { return bundle }
+            let made = try ProviderFactory.make(configuration, store: store, clock: clock, logger: logger, environment: environment)
+            bundle = made
+            return made
         }
     }
 
-    public func providerCalls() -> ProviderCalls {
-        ProviderCalls(provider: provider.name, policy: configuration.retry, clock: clock, logger: logger)
+    public var provider: any CloudProvider { get throws { try providerBundle().provider } }
+    public var balancers: (any LoadBalancing)? { get throws { try providerBundle().balancers } }
+
+    public func providerCalls() throws -> ProviderCalls {
+        let bundle = try providerBundle()
+        return ProviderCalls(
+            provider: bundle.provider.name, policy: configuration.retry, clock: clock, logger: logger, rateLimit: bundle.rateLimit)
     }
 
     /// Lists the fleet and the members of the balancers the roles name.
     public func observe(_ calls: ProviderCalls) async throws -> Observation {
-        let nodes = try await calls.call("list", "list nodes") { [provider] in try await provider.listNodes() }
+        let provider = try self.provider
+        let nodes = try await calls.call("list", "list nodes") { try await provider.listNodes() }
         var observation = Observation(nodes: nodes)
-        guard let balancers else { return observation }
+        guard let balancers = try self.balancers else { return observation }
         for role in fleet.roles {
             guard let balancer = role.loadBalancer else { continue }
             let members = try await calls.call("health", "read health of \(balancer)") {

@@ -18,6 +18,9 @@ public struct Control: Sendable {
         let console = context.console
         let clock = context.clock
         let store = context.store
+        // Credentials and the provider first: a configuration problem must change nothing, not even the lock.
+        let bundle = try context.providerBundle()
+        let calls = try context.providerCalls()
         let start = try store.startRun(command: command.rawValue, at: clock.now())
         if let dead = start.takenOver {
             console.problem("warning: took over the lock of \(dead.description), whose process is gone; that run is marked interrupted")
@@ -30,7 +33,6 @@ public struct Control: Sendable {
         }
         defer { heartbeat.cancel() }
 
-        let calls = context.providerCalls()
         let plan: Plan
         do {
             let observed = try await context.observe(calls)
@@ -59,8 +61,8 @@ public struct Control: Sendable {
 
         console.line("\(command.rawValue) (run #\(start.runID)): \(plan.mode == .up ? "ensuring the fleet" : "tearing down"): \(plan.reason)")
         var executor = Executor(
-            fleet: context.fleet, settings: context.configuration.execution, provider: context.provider,
-            balancers: context.balancers, calls: calls, journal: store,
+            fleet: context.fleet, settings: context.configuration.execution, provider: bundle.provider,
+            balancers: bundle.balancers, calls: calls, journal: store,
             prober: Prober(http: HTTPClient()),
             progress: ConsoleProgress(console: console, clock: clock, zone: context.fleet.timeZone),
             clock: clock, runID: start.runID, logger: context.logger)

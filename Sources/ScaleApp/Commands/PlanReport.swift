@@ -8,7 +8,7 @@ public struct PlanReport: Sendable {
     public init(context: AppContext) { self.context = context }
 
     public func run() async throws -> ExitStatus {
-        let calls = context.providerCalls()
+        let calls = try context.providerCalls()
         let observed = try await context.observe(calls)
         let plan = Planner.plan(try context.plannerInput(.reconcile, observed: observed))
         let zone = context.fleet.timeZone

@@ -59,7 +59,7 @@ public struct StatusReport: Sendable {
 
     func gather() async throws -> Output {
         let fleet = context.fleet
-        let calls = context.providerCalls()
+        let calls = try context.providerCalls()
         let observed = try await context.observe(calls)
         let input = try context.plannerInput(.reconcile, observed: observed)
         let overrides = input.overrides.filter { $0.isActive(at: input.now) }
@@ -98,7 +98,7 @@ public struct StatusReport: Sendable {
         }
         let last = try context.store.history(limit: 1).first?.run
         return Output(
-            fleet: fleet.fleet, provider: context.provider.name, now: input.now, window: Nullable(window.map(WindowOutput.init)),
+            fleet: fleet.fleet, provider: try context.provider.name, now: input.now, window: Nullable(window.map(WindowOutput.init)),
             next: Nullable(windows.first { $0.start > input.now }.map(WindowOutput.init)), roles: roles,
             lock: Nullable(try context.store.lockHolder()?.description),
             lastRun: Nullable(last.map { run in

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 
-/// Every provider call goes through here: retries with capped exponential backoff and jitter
-/// (honouring Retry-After), a circuit breaker after consecutive failures, and counts per kind.
+/// Every provider call goes through here: pacing under the provider's request budget, retries with
+/// capped exponential backoff and jitter (honouring Retry-After), a circuit breaker after consecutive
+/// failures, and counts per kind.
 public actor ProviderCalls {
     public struct Policy: Sendable, Hashable {
         /// Attempts per call, the first included.
@@ -32,16 +33,28 @@ public actor ProviderCalls {
     public let policy: Policy
     private let clock: any ScaleClock
     private let logger: Logger
+    private let rateLimit: (any RateLimitReporting)?
+    private var budget: RateBudget
+    /// Total time calls waited to stay inside the provider's request budget.
+    public private(set) var pacedFor: Duration = .zero
     public private(set) var counts: [String: Int] = [:]
     public private(set) var errorCounts: [String: Int] = [:]
     private var consecutiveFailures = 0
     private var lastFailure: ProviderError?
 
-    public init(provider: String, policy: Policy = Policy(), clock: any ScaleClock, logger: Logger) {
+    /// - Parameters:
+    ///   - rateLimit: where the provider's request budget is read; calls wait when fewer than `reserve`
+    ///     requests would be left.
+    public init(
+        provider: String, policy: Policy = Policy(), clock: any ScaleClock, logger: Logger,
+        rateLimit: (any RateLimitReporting)? = nil, reserve: Int = 10
+    ) {
         self.provider = provider
         self.policy = policy
         self.clock = clock
         self.logger = logger
+        self.rateLimit = rateLimit
+        self.budget = RateBudget(reserve: reserve)
     }
 
     public var totalCalls: Int { counts.values.reduce(0, +) }
@@ -55,6 +68,7 @@ public actor ProviderCalls {
         while true {
             attempt += 1
             try checkBreaker(operation)
+            try await pace()
             counts[kind, default: 0] += 1
             do {
                 let value = try await body()
@@ -78,6 +92,16 @@ public actor ProviderCalls {
                 try await clock.sleep(for: wait)
             }
         }
+    }
+
+    /// Waits as long as the request budget asks before a call.
+    private func pace() async throws {
+        guard let rateLimit, let state = await rateLimit.rateLimitState() else { return }
+        let wait = budget.admit(state, now: clock.now())
+        guard wait > .zero else { return }
+        pacedFor += wait
+        logger.debug("Pacing provider calls", metadata: ["provider.name": "\(provider)", "rate.remaining": "\(state.remaining)", "rate.wait": "\(DurationText.format(wait))"])
+        try await clock.sleep(for: wait)
     }
 
     /// Throws when the breaker is open; callers that retry by themselves check it between attempts.

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A provider's request budget as its last answer told it (Hetzner's `RateLimit-*` headers, ...).
+public struct RateLimitState: Sendable, Hashable {
+    /// Requests the budget holds when full.
+    public var limit: Int
+    /// Requests left when observed.
+    public var remaining: Int
+    /// When the budget is full again.
+    public var reset: Date
+    public var observedAt: Date
+
+    public init(limit: Int, remaining: Int, reset: Date, observedAt: Date) {
+        self.limit = limit
+        self.remaining = remaining
+        self.reset = reset
+        self.observedAt = observedAt
+    }
+
+    /// Seconds for one request to come back, from the refill the numbers imply.
+    var secondsPerRequest: Double {
+        let missing = Double(limit - remaining)
+        return missing > 0 ? max(reset.timeIntervalSince(observedAt), 1) / missing : 1
+    }
+}
+
+/// A provider that reports its request budget, so calls can slow down before the provider refuses them.
+public protocol RateLimitReporting: Sendable {
+    func rateLimitState() async -> RateLimitState?
+}
+
+/// The client side of a request budget: counts what this process spent since the provider last reported,
+/// adds what refilled since, and makes a call wait when fewer than `reserve` requests would be left.
+struct RateBudget: Sendable {
+    var reserve: Int
+    private var observed: Date?
+    private var spent = 0
+
+    init(reserve: Int) { self.reserve = reserve }
+
+    /// How long the next call must wait (zero when the budget allows it now); counts the call as spent.
+    mutating func admit(_ state: RateLimitState, now: Date) -> Duration {
+        if state.observedAt != observed {
+            observed = state.observedAt
+            spent = 0
+        }
+        let perRequest = state.secondsPerRequest
+        let refilled = Int(max(0, now.timeIntervalSince(state.observedAt)) / perRequest)
+        let available = min(state.limit, state.remaining + refilled) - spent
+        spent += 1
+        guard available <= reserve else { return .zero }
+        return Duration(timeInterval: min(60, perRequest * Double(reserve - available + 1)))
+    }
+}

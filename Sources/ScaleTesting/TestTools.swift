@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import ScaleCore
+
+/// Where the tools tests run against live: the repository, its `.venv` (made by `make test`), free ports.
+public enum TestTools {
+    /// The repository root, found from this source file's place.
+    public static let repositoryRoot: String = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }()
+
+    /// A program from the test virtual environment (`.venv/bin/NAME`), installed by `make test`.
+    /// - Throws: a message saying to run `make test` when it is missing.
+    public static func venv(_ name: String) throws -> String {
+        let path = "\(repositoryRoot)/.venv/bin/\(name)"
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw CLIError(description: "\(path) is missing: run `make test`, which installs the test tools into .venv (scripts/test-requirements.txt)")
+        }
+        return path
+    }
+
+    /// A TCP port free on 127.0.0.1 right now.
+    public static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Waits until something accepts TCP connections on `port`, or fails after `timeout`.
+    public static func waitForListener(port: Int, timeout: Duration = .seconds(30)) async throws {
+        let prober = Prober(http: HTTPClient(), attemptTimeout: .milliseconds(500))
+        let check = ReadinessCheck(kind: .tcp, template: "127.0.0.1:\(port)", within: timeout)
+        let deadline = ContinuousClock.now + timeout
+        let anyNode = Node(id: "0", name: "probe", state: .running)
+        while await prober.check(check, node: anyNode, role: "test") != nil {
+            guard ContinuousClock.now < deadline else { throw CLIError(description: "nothing listens on 127.0.0.1:\(port) after \(timeout)") }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
+    /// A logger that keeps quiet unless something is badly wrong.
+    public static let quietLogger: Logger = {
+        var logger = Logger(label: "test", factory: { SwiftLogNoOpLogHandler($0) })
+        logger.logLevel = .critical
+        return logger
+    }()
+}
+
+/// A background server process for tests (Python fakes, moto, SMTP), stopped with ``stop()``.
+public struct ServerProcess: Sendable {
+    public let pid: Int32
+    public let port: Int
+    public let log: String
+
+    /// Starts `command` (a shell command line in which `{port}` is a free port) and waits until it listens.
+    public static func start(_ command: String, timeout: Duration = .seconds(60)) async throws -> ServerProcess {
+        let port = TestTools.freePort()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("scalectl-server-\(port).log").path
+        let pid = try ChildProcess.spawn(command.replacingOccurrences(of: "{port}", with: String(port)), log: log)
+        ChildProcess.reapInBackground(pid)
+        do {
+            try await TestTools.waitForListener(port: port, timeout: timeout)
+        } catch {
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            await ChildProcess.terminateGroup(pid)
+            throw CLIError(description: "\(error); the server said:\n\(output)")
+        }
+        return ServerProcess(pid: pid, port: port, log: log)
+    }
+
+    public func stop() async { await ChildProcess.terminateGroup(pid) }
+}
