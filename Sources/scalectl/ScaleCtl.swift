@@ -13,7 +13,8 @@ struct ScaleCtl: AsyncParsableCommand {
             or input error (nothing changed); 3 another run holds the lock (nothing changed).
             """,
         subcommands: [
-            Up.self, Down.self, Reconcile.self, PlanCommand.self, Status.self, CalendarCommand.self, History.self,
+            Up.self, Down.self, Reconcile.self, PlanCommand.self, Status.self, CalendarCommand.self, OverrideCommand.self,
+            History.self,
         ]
     )
 

@@ -30,7 +30,18 @@ public struct Override: Sendable, Hashable, Codable, Identifiable {
         self.expiresAt = expiresAt
     }
 
-    public func isActive(at instant: Date) -> Bool { createdAt <= instant && (expiresAt.map { instant < $0 } ?? true) }
+    /// Whether it applies at `instant`: until it expires (event-scoped ones apply to their event's
+    /// window, however long that lasts, so they carry no expiry of their own).
+    public func isActive(at instant: Date) -> Bool { expiresAt.map { instant < $0 } ?? true }
+
+    /// The event the override is scoped to, if any.
+    public var eventID: Int64? {
+        switch action {
+        case .hold: nil
+        case .extend(let event, _), .skip(let event): event
+        case .setCount(_, _, let event): event
+        }
+    }
 
     /// `hold until 2026-11-23 23:59 CET by ana: final overran`
     public func summary(zone: TimeZone) -> String {

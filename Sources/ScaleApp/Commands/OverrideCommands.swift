@@ -1,0 +1,153 @@
+import Foundation
+import ScaleCore
+import ScaleStore
+
+/// `scalectl override ...`: on-call decisions with a reason, an author and an expiry, obeyed by every
+/// command and the daemon.
+public struct OverrideCommands: Sendable {
+    public let context: AppContext
+    public let author: String
+
+    public init(context: AppContext, author: String? = nil) {
+        self.context = context
+        self.author = author ?? OverrideCommands.currentUser()
+    }
+
+    /// Keep every owned node until `until`: no teardown before it.
+    public func hold(until text: String, reason: String) throws -> ExitStatus {
+        let now = context.clock.now()
+        let until = try time(text, option: "--until")
+        guard until > now else { throw InputError("--until \(text) is not in the future (now is \(TimeText.local(now, zone: zone)))") }
+        return try add(.hold(until: until), reason: reason, expires: until)
+    }
+
+    /// Keep the window of an event (default: the one covering now) up `by` longer.
+    public func extend(by text: String, eventID: Int64?, reason: String) throws -> ExitStatus {
+        guard let by = DurationText.parse(text), by > .zero, by <= .seconds(86_400) else {
+            throw InputError("\"\(text)\" is not a duration between 1s and 24h (write it like 30m or 1h30m)")
+        }
+        let event = try eventOrCurrent(eventID)
+        return try add(.extend(eventID: event.id, by: by), reason: reason, expires: nil)
+    }
+
+    /// Ignore an event: no scale-up for it.
+    public func skip(eventID: Int64, reason: String) throws -> ExitStatus {
+        let event = try existingEvent(eventID)
+        return try add(.skip(eventID: event.id), reason: reason, expires: nil)
+    }
+
+    /// Use `count` nodes of `role`, for one event or for every window until cleared (or `until`).
+    public func set(role: String, count: Int, eventID: Int64?, until text: String?, reason: String) throws -> ExitStatus {
+        guard context.fleet.role(role) != nil else {
+            throw InputError("there is no role \"\(role)\" (roles: \(context.fleet.roles.map(\.name).joined(separator: ", ")))")
+        }
+        guard (0...1000).contains(count) else { throw InputError("the count must be between 0 and 1000, not \(count)") }
+        let expires = try text.map { try time($0, option: "--until") }
+        if let eventID { _ = try existingEvent(eventID) }
+        return try add(.setCount(role: role, count: count, eventID: eventID), reason: reason, expires: expires)
+    }
+
+    public func list() throws -> ExitStatus {
+        let now = context.clock.now()
+        let overrides = try context.store.overrides()
+        if context.console.json {
+            context.console.emit(overrides.map { OverrideOutput($0, now: now, zone: zone) })
+            return .ok
+        }
+        if overrides.isEmpty { context.console.line("no overrides") }
+        for override in overrides {
+            let until = override.expiresAt.map { "until \(TimeText.local($0, zone: zone))" }
+                ?? override.eventID.map { "while event #\($0)'s window lasts" } ?? "until cleared"
+            context.console.line("\(override.summary(zone: zone)) [\(override.isActive(at: now) ? "active" : "expired"), \(until)]")
+        }
+        return .ok
+    }
+
+    /// Clears one override, or every one.
+    public func clear(id: Int64?) throws -> ExitStatus {
+        let cleared = try context.store.clearOverrides(id: id, at: context.clock.now())
+        if let id, cleared == 0 { throw InputError("there is no override #\(id) in force; `scalectl override list` shows them") }
+        context.console.line("cleared \(cleared) override\(cleared == 1 ? "" : "s")")
+        return .ok
+    }
+
+    // MARK: Workings
+
+    private var zone: TimeZone { context.fleet.timeZone }
+
+    private func add(_ action: Override.Action, reason: String, expires: Date?) throws -> ExitStatus {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw InputError("--reason must say why, for the next person on call") }
+        let override = try context.store.addOverride(action, reason: reason, author: author, at: context.clock.now(), expiresAt: expires)
+        if context.console.json {
+            context.console.emit(OverrideOutput(override, now: context.clock.now(), zone: zone))
+        } else {
+            let until = expires.map { "; it expires at \(TimeText.local($0, zone: zone))" }
+                ?? override.eventID.map { "; it lasts while event #\($0)'s window does" } ?? "; it lasts until cleared"
+            context.console.line("added override \(override.summary(zone: zone))" + until)
+        }
+        return .ok
+    }
+
+    private func time(_ text: String, option: String) throws -> Date {
+        do {
+            return try TimeText.parse(text, zone: zone)
+        } catch {
+            throw InputError("\(option): \(error)")
+        }
+    }
+
+    private func existingEvent(_ id: Int64) throws -> Event {
+        guard let event = try context.store.event(id: id) else {
+            throw InputError("there is no event #\(id); `scalectl calendar list` shows the ids")
+        }
+        return event
+    }
+
+    /// The given event, or the one whose window covers now and ends last.
+    private func eventOrCurrent(_ id: Int64?) throws -> Event {
+        if let id { return try existingEvent(id) }
+        let now = context.clock.now()
+        let overrides = try context.store.overrides().filter { $0.isActive(at: now) }
+        let windows = Planner.windows(try context.store.events(endingAfter: now - .seconds(7 * 86_400)), settings: context.fleet, overrides: overrides)
+        guard let window = windows.first(where: { $0.covers(now) }), let last = window.events.max(by: { $0.end < $1.end }) else {
+            throw InputError("no event's window covers now; name the event with --event ID")
+        }
+        return last
+    }
+
+    /// Who is at the keyboard: `SUDO_USER`, `USER`, or the account name.
+    static func currentUser() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if let user = environment["SUDO_USER"] ?? environment["USER"], !user.isEmpty { return user }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "unknown"
+    }
+}
+
+struct OverrideOutput: Encodable {
+    var id: Int64
+    var summary: String
+    var action: String
+    var reason: String
+    var author: String
+    var createdAt: Date
+    var expiresAt: Date?
+    var active: Bool
+
+    init(_ override: Override, now: Date, zone: TimeZone) {
+        id = override.id
+        summary = override.summary(zone: zone)
+        action = switch override.action {
+        case .hold: "hold"
+        case .extend: "extend"
+        case .skip: "skip"
+        case .setCount: "set"
+        }
+        reason = override.reason
+        author = override.author
+        createdAt = override.createdAt
+        expiresAt = override.expiresAt
+        active = override.isActive(at: now)
+    }
+}
