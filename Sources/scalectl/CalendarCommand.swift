@@ -1,5 +1,6 @@
 import ArgumentParser
 import ScaleApp
+import ScaleCore
 
 struct CalendarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,16 +62,27 @@ struct CalendarCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import events from a CSV file: all rows or none.",
-            discussion: "CSV: a header row with name,start,end and optionally tz, counts (\"frontal=6 celery=4\"), notes.")
+            abstract: "Import events from a CSV or iCalendar (.ics) file: all events or none.",
+            discussion: """
+                CSV: a header row with name,start,end and optionally tz, counts ("frontal=6 celery=4"), notes. \
+                iCalendar: VEVENTs; daily and weekly RRULEs are expanded over --horizon (see the README).
+                """)
 
         @OptionGroup var global: GlobalFlags
 
         @Argument(help: "The file to import.")
         var file: String
 
+        @Option(name: .long, help: ArgumentHelp("How far ahead recurring events are expanded.", valueName: "duration"))
+        var horizon = "90d"
+
         func run() async throws {
-            try await global.run { try CalendarCommands(context: $0).importFile(file) }
+            try await global.run { context in
+                guard let span = DurationText.parse(horizon), span > .zero else {
+                    throw InputError("--horizon: \"\(horizon)\" is not a duration such as 90d")
+                }
+                return try CalendarCommands(context: context).importFile(file, horizon: span)
+            }
         }
     }
 }

@@ -171,6 +171,22 @@ struct InputErrorTests {
         #expect(missing.stderr.contains("cannot read the file"))
     }
 
+    @Test func importsTheSampleICalendarOverAHorizon() async throws {
+        let fleet = try TestFleet()
+        defer { fleet.directory.remove() }
+        let sample = "\(TestTools.repositoryRoot)/schedules/sample.ics"
+        let result = try await fleet.run("calendar", "import", sample, "--horizon", "30d", "--at", "2026-11-20T00:00Z")
+        #expect(result.status == 0, "\(result)")
+        // Weekdays from Monday 23 November to Friday 18 December, and the final on the 18th.
+        #expect(result.stdout.contains("imported 21 events"), "\(result.stdout)")
+        let list = try await fleet.run("calendar", "list", "--json")
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(events.first?["start"] as? String == "2026-11-23T20:00:00Z")
+        #expect(events.contains { $0["name"] as? String == "Mihiluze final" && ($0["counts"] as? [String: Int]) == ["frontal": 5, "celery": 4] })
+        let again = try await fleet.run("calendar", "import", sample, "--horizon", "30d", "--at", "2026-11-20T00:00Z")
+        #expect(again.stdout.contains("imported 0 events") && again.stdout.contains("21 already in the calendar, skipped"), "\(again.stdout)")
+    }
+
     @Test func aCalendarImportWithOneBadRowImportsNothing() async throws {
         let fleet = try TestFleet()
         defer { fleet.directory.remove() }

@@ -47,15 +47,25 @@ public struct CalendarCommands: Sendable {
         return .ok
     }
 
-    /// Imports a CSV file: all rows or none. Rows already in the calendar (same name and start) are skipped.
-    public func importFile(_ path: String) throws -> ExitStatus {
+    /// Imports a CSV or iCalendar file: all events or none. Events already in the calendar (same name and
+    /// start) are skipped. Recurring iCalendar events are expanded from now over `horizon`.
+    public func importFile(_ path: String, horizon: Duration = .seconds(90 * 86_400)) throws -> ExitStatus {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw InputError("\(path): cannot read the file (missing, unreadable or not UTF-8)")
         }
         let inputs: [(line: Int, input: EventInput)]
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
-        case "csv": inputs = try CalendarFile.csv(text, file: path)
-        default: throw InputError("\(path): the calendar file must end in .csv")
+        case "csv":
+            inputs = try CalendarFile.csv(text, file: path)
+        case "ics", "ical", "ifb", "icalendar":
+            let now = context.clock.now()
+            do {
+                inputs = try ICalendar.events(text, defaultZone: context.fleet.timeZone, from: now, to: now + horizon)
+            } catch {
+                throw InputError("\(path):\(error.line): \(error.problem); nothing was imported")
+            }
+        default:
+            throw InputError("\(path): the calendar file must end in .csv or .ics")
         }
         var events: [NewEvent] = []
         var problems: [String] = []
@@ -69,7 +79,7 @@ public struct CalendarCommands: Sendable {
             let shown = problems.prefix(20).joined(separator: "\n")
             throw InputError(shown + (problems.count > 20 ? "\n... and \(problems.count - 20) more" : "") + "\nnothing was imported")
         }
-        guard !events.isEmpty else { throw InputError("\(path): no events in the file (only a header?)") }
+        guard !events.isEmpty else { throw InputError("\(path): no events in the file within the next \(DurationText.format(horizon))") }
         let (added, skipped) = try context.store.importEvents(events)
         if context.console.json {
             context.console.emit(ImportOutput(added: added.map { EventOutput($0, fleet: context.fleet) }, skipped: skipped.count))
