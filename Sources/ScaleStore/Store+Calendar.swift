@@ -62,6 +62,17 @@ extension Store {
         }
     }
 
+    /// Changes whenever an event or an override of this fleet is added, removed or cleared: a cheap
+    /// way for a long-running process to notice what other processes did.
+    public func calendarFingerprint() throws -> String {
+        try database.read { db in
+            let events = try Row.fetchOne(db, sql: "SELECT count(*), max(id), total(julianday(start)), total(julianday(\"end\")) FROM event")
+            let overrides = try Row.fetchOne(
+                db, sql: "SELECT count(*), max(id), count(clearedAt) FROM override WHERE fleet = ?", arguments: [fleet])
+            return [events, overrides].map { row in row.map { "\($0)" } ?? "" }.joined(separator: "|")
+        }
+    }
+
     /// Every event, earliest first.
     public func events() throws -> [Event] {
         try database.read { db in try EventRecord.order(Column("start"), Column("id")).fetchAll(db).map(\.event) }

@@ -9,7 +9,8 @@ public struct TestFleet: Sendable {
     public let config: String
 
     public init(
-        fleet: String = "t", frontal: Int = 3, celery: Int = 2, bootTime: String = "300ms", extraProvider: String = "",
+        fleet: String = "t", frontal: Int = 3, celery: Int = 2, bootTime: String = "300ms", lead: String = "45m",
+        margin: String = "30m", extraProvider: String = "",
         extraController: String = "", extraRoles: String = ""
     ) throws {
         directory = try TemporaryDirectory("scalectl-e2e")
@@ -18,8 +19,8 @@ public struct TestFleet: Sendable {
             database = "state/scalectl.sqlite"
             fleet = "\(fleet)"
             timezone = "Europe/Madrid"
-            lead = "45m"
-            margin = "30m"
+            lead = "\(lead)"
+            margin = "\(margin)"
             drain = "100ms"
             poll_interval = "100ms"
             probe_interval = "100ms"

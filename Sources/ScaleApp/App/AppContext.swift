@@ -32,7 +32,11 @@ public final class AppContext: Sendable {
     private let environment: [String: String]
     private let built = Mutex<ProviderBundle?>(nil)
 
-    public var fleet: FleetSettings { configuration.fleet }
+    /// The fleet's settings; with `lead = "auto"` the lead is the one learned from past scale-ups.
+    public var fleet: FleetSettings { learned.withLock { $0.fleet } }
+    /// What past scale-ups took, for the lead (auto or advice).
+    var leadEstimate: LeadEstimate { learned.withLock { $0.estimate } }
+    private let learned: Mutex<(fleet: FleetSettings, estimate: LeadEstimate)>
 
     /// Loads the configuration and opens the database. Nothing is changed; the provider is built when
     /// first needed, so calendar commands need no cloud credentials.
@@ -52,6 +56,20 @@ public final class AppContext: Sendable {
         console = Console(json: options.json, quiet: options.quiet)
         self.logger = logger
         store = try Store(path: configuration.database, fleet: configuration.fleet.fleet)
+        learned = Mutex(Self.learn(configuration, store: store))
+    }
+
+    /// Learns again what scale-ups take (the daemon calls it before each run, so `lead = "auto"` follows).
+    public func refreshLead() {
+        let fresh = Self.learn(configuration, store: store)
+        learned.withLock { $0 = fresh }
+    }
+
+    private static func learn(_ configuration: Configuration, store: Store) -> (fleet: FleetSettings, estimate: LeadEstimate) {
+        let estimate = LeadAdvice.estimate(store, safety: configuration.leadSafety)
+        var fleet = configuration.fleet
+        if configuration.leadIsAuto { fleet.lead = max(estimate.needed ?? fleet.lead, .seconds(300)) }
+        return (fleet, estimate)
     }
 
     /// The configured provider, built on first use.
@@ -67,6 +85,11 @@ public final class AppContext: Sendable {
 
     public var provider: any CloudProvider { get throws { try providerBundle().provider } }
     public var balancers: (any LoadBalancing)? { get throws { try providerBundle().balancers } }
+
+    /// Whether the lead gives the next event's scale-up enough time.
+    func leadAdvice(next: Event?) -> LeadAdvice {
+        LeadAdvice(estimate: leadEstimate, auto: configuration.leadIsAuto, lead: fleet.lead, next: next, zone: fleet.timeZone)
+    }
 
     public func providerCalls() throws -> ProviderCalls {
         let bundle = try providerBundle()

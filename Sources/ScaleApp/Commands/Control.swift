@@ -15,6 +15,11 @@ public struct Control: Sendable {
     }
 
     public func run(_ command: Command, force: Bool = false) async throws -> ExitStatus {
+        try await perform(command, force: force).status
+    }
+
+    /// Runs the command and returns everything it learned (the daemon's metrics use it).
+    public func perform(_ command: Command, force: Bool = false) async throws -> ControlOutcome {
         let console = context.console
         let clock = context.clock
         let store = context.store
@@ -34,11 +39,15 @@ public struct Control: Sendable {
         defer { heartbeat.cancel() }
 
         let plan: Plan
+        var observed = Observation(nodes: [])
         do {
-            let observed = try await context.observe(calls)
+            observed = try await context.observe(calls)
             try store.reconcileLedger(with: observed.nodes, at: clock.now())
             plan = Planner.plan(try context.plannerInput(command, force: force, observed: observed))
             try store.note(runID: start.runID, kind: "plan", detail: "\(plan.mode.rawValue): \(plan.reason)", at: clock.now())
+        } catch is CancellationError {
+            try? store.finishRun(start.runID, outcome: .interrupted, summary: nil, error: "stopped by a shutdown signal before acting")
+            return ControlOutcome(status: .failed, runID: start.runID, calls: calls)
         } catch {
             let failure = StepFailure(
                 role: "fleet", step: "observe", summary: "could not observe the fleet: \(error)",
@@ -46,7 +55,7 @@ public struct Control: Sendable {
             await alert([failure], command: command, plan: nil)
             try? store.finishRun(start.runID, outcome: .failed, summary: nil, error: failure.summary)
             if context.console.json { console.emit(RunOutput(runID: start.runID, command: command, plan: nil, report: nil, failure: failure.summary)) }
-            return .failed
+            return ControlOutcome(status: .failed, runID: start.runID, calls: calls)
         }
 
         guard plan.mode != .idle else {
@@ -56,7 +65,7 @@ public struct Control: Sendable {
             } else {
                 console.line("\(command.rawValue): nothing to do: \(plan.reason)")
             }
-            return .ok
+            return ControlOutcome(status: .ok, runID: start.runID, plan: plan, observation: observed, calls: calls)
         }
 
         console.line("\(command.rawValue) (run #\(start.runID)): \(plan.mode == .up ? "ensuring the fleet" : "tearing down"): \(plan.reason)")
@@ -68,6 +77,12 @@ public struct Control: Sendable {
             clock: clock, runID: start.runID, logger: context.logger)
         executor.crashPoint = crashPoint
         let report = await executor.execute(plan)
+        if Task.isCancelled {
+            // A shutdown signal: the steps stopped where they were; the next run observes and converges.
+            try? store.finishRun(start.runID, outcome: .interrupted, summary: RunSummary.line(report), error: "stopped by a shutdown signal; the next run takes over")
+            console.problem("\(command.rawValue): stopped by a shutdown signal; the next run takes over")
+            return ControlOutcome(status: .failed, runID: start.runID, plan: plan, report: report, observation: observed, calls: calls)
+        }
         await alert(report.failures, command: command, plan: plan)
 
         let summary = RunSummary.line(report)
@@ -81,7 +96,8 @@ public struct Control: Sendable {
         } else {
             console.problem("\(command.rawValue): FAILED after \(RunSummary.seconds(report.duration)): \(summary)")
         }
-        return report.succeeded ? .ok : .failed
+        return ControlOutcome(
+            status: report.succeeded ? .ok : .failed, runID: start.runID, plan: plan, report: report, observation: observed, calls: calls)
     }
 
     private func alert(_ failures: [StepFailure], command: Command, plan: Plan?) async {
@@ -95,6 +111,17 @@ public struct Control: Sendable {
             }
         }
     }
+}
+
+/// What one control run did.
+public struct ControlOutcome: Sendable {
+    public var status: ExitStatus
+    public var runID: Int64?
+    public var plan: Plan?
+    public var report: ExecutionReport?
+    /// What the provider listed before planning.
+    public var observation: Observation?
+    public var calls: ProviderCalls?
 }
 
 /// One-line summaries of a run, for the console and the journal.

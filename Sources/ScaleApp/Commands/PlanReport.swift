@@ -12,11 +12,16 @@ public struct PlanReport: Sendable {
         let observed = try await context.observe(calls)
         let plan = Planner.plan(try context.plannerInput(.reconcile, observed: observed))
         let zone = context.fleet.timeZone
+        let advice = context.leadAdvice(next: plan.nextWindow?.primary)
         if context.console.json {
-            context.console.emit(PlanOutput(plan, zone: zone))
+            var output = PlanOutput(plan, zone: zone)
+            output.lead = advice
+            context.console.emit(output)
             return .ok
         }
         for line in Self.lines(plan, zone: zone) { context.console.line(line) }
+        context.console.line(advice.line + (advice.mustStartBy.map { "; the next scale-up must start by \(TimeText.local($0, zone: zone))" } ?? ""))
+        if let warning = advice.warning { context.console.problem("warning: \(warning)") }
         return .ok
     }
 

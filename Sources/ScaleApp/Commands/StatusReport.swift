@@ -45,6 +45,7 @@ public struct StatusReport: Sendable {
         var lock: Nullable<String>
         var lastRun: Nullable<LastRun>
         var overrides: [String]
+        var lead: LeadAdvice
     }
 
     public func run() async throws -> ExitStatus {
@@ -106,7 +107,8 @@ public struct StatusReport: Sendable {
                     id: run.id, command: run.command, outcome: run.outcome.rawValue, at: run.at,
                     durationSeconds: run.endedAt.map { $0.timeIntervalSince(run.startedAt) }, summary: run.summary, error: run.error)
             }),
-            overrides: overrides.map { $0.summary(zone: fleet.timeZone) })
+            overrides: overrides.map { $0.summary(zone: fleet.timeZone) },
+            lead: context.leadAdvice(next: window == nil ? windows.first { $0.start > input.now }?.primary : nil))
     }
 
     func lines(_ output: Output) -> [String] {
@@ -142,6 +144,8 @@ public struct StatusReport: Sendable {
             lines.append("overrides in force:")
             lines += output.overrides.map { "  \($0)" }
         }
+        lines.append(output.lead.line + (output.lead.mustStartBy.map { "; the next scale-up must start by \(TimeText.local($0, zone: zone))" } ?? ""))
+        if let warning = output.lead.warning { lines.append("warning: \(warning)") }
         return lines
     }
 }

@@ -41,7 +41,9 @@ public enum ConfigLoader {
         guard let zone = TimeText.zone(zoneName) else {
             throw controller.error("timezone", "\"\(zoneName)\" is not an IANA time zone such as Europe/Madrid")
         }
-        let lead = try controller.duration("lead") ?? .seconds(45 * 60)
+        let leadIsAuto = try controller.string("lead") == "auto"
+        let lead = leadIsAuto ? .seconds(45 * 60) : try controller.duration("lead") ?? .seconds(45 * 60)
+        let leadSafety = try controller.duration("lead_safety") ?? .seconds(10 * 60)
         let margin = try controller.duration("margin") ?? .seconds(30 * 60)
         let drain = try controller.duration("drain") ?? .seconds(60)
         var execution = ExecutionSettings()
@@ -74,10 +76,27 @@ public enum ConfigLoader {
             try role(name, in: rolesTable, fleet: fleetName, templateKeys: Template.standardKeys.union(provider.extraTemplateKeys))
         }
         try rolesTable.finish()
+        var daemon = Configuration.DaemonSettings()
+        if let table = try root.table("daemon") {
+            daemon.interval = try table.duration("interval") ?? daemon.interval
+            daemon.watch = try table.duration("watch") ?? daemon.watch
+            if let address = try table.string("metrics") {
+                guard let colon = address.lastIndex(of: ":"), UInt16(address[address.index(after: colon)...]) != nil else {
+                    throw table.error("metrics", "\"\(address)\" is not host:port such as 127.0.0.1:9464")
+                }
+                daemon.metrics = address
+            }
+            guard daemon.interval >= .seconds(1), daemon.watch >= .milliseconds(100) else {
+                throw table.error("interval", "interval must be at least 1s and watch at least 100ms")
+            }
+            try table.finish()
+        }
         try root.finish()
 
         let fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles)
-        return Configuration(file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider)
+        return Configuration(
+            file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
+            leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon)
     }
 
     private static func role(_ name: String, in roles: TOMLReader, fleet: String, templateKeys: Set<String>) throws -> RoleSettings {

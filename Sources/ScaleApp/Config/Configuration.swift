@@ -30,6 +30,21 @@ public struct Configuration: Sendable {
     public var execution: ExecutionSettings
     public var retry: ProviderCalls.Policy
     public var provider: ProviderSettings
+    /// `lead = "auto"`: learn the lead from past scale-ups (``fleet``'s lead is then the fallback).
+    public var leadIsAuto: Bool
+    /// Added to what scale-ups took, for the learned lead and the lead warning.
+    public var leadSafety: Duration
+    public var daemon: DaemonSettings
+
+    /// Settings of `scalectl daemon`.
+    public struct DaemonSettings: Sendable, Hashable {
+        /// Reconcile this often while a window is open.
+        public var interval: Duration = .seconds(60)
+        /// Look for calendar and override changes this often (a local database read).
+        public var watch: Duration = .seconds(5)
+        /// `host:port` of the metrics endpoint; loopback only unless changed on purpose.
+        public var metrics: String?
+    }
 
     /// The default places: `./scalectl.toml`, then `/etc/scalectl/scalectl.toml`.
     public static let defaultPaths = ["scalectl.toml", "/etc/scalectl/scalectl.toml"]

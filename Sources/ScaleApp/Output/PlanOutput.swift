@@ -44,6 +44,7 @@ struct PlanOutput: Encodable {
     var next: WindowOutput?
     var roles: [RoleOutput]
     var overrides: [String]
+    var lead: LeadAdvice?
 
     init(_ plan: Plan, zone: TimeZone) {
         command = plan.command.rawValue

@@ -59,6 +59,11 @@ public actor ProviderCalls {
 
     public var totalCalls: Int { counts.values.reduce(0, +) }
 
+    /// The provider's request budget as last reported, if it reports one.
+    public var lastRateLimit: RateLimitState? {
+        get async { await rateLimit?.rateLimitState() }
+    }
+
     /// Runs `body`, retrying retryable failures. Use `attempts: 1` for calls that must not be repeated blindly.
     public func call<T: Sendable>(
         _ kind: String, _ operation: String, attempts: Int? = nil, _ body: @Sendable () async throws -> T

@@ -1,0 +1,66 @@
+import Foundation
+import ScaleCore
+import ScaleStore
+
+/// Whether the configured lead gives scale-ups enough time, from what past scale-ups took.
+struct LeadAdvice: Encodable, Sendable {
+    var auto: Bool
+    /// The lead in use, in seconds (learned when auto).
+    var lead: Double
+    /// What past scale-ups need (slowest role's p90 plus safety), in seconds; nil without history.
+    var needed: Double?
+    var samples: Int
+    var perRole: [String: Double]
+    /// When the next event's scale-up must start to be ready at its start.
+    var mustStartBy: Date?
+    var warning: String?
+
+    /// How many recent runs the estimate looks at.
+    static let window = 50
+
+    /// Role → time from its first step to ready, for each recent run that created that role's nodes.
+    static func durations(_ history: [(run: RunInfo, steps: [StepInfo])]) -> [[String: Duration]] {
+        history.compactMap { run, steps in
+            guard run.outcome == .ok, run.command != "down" else { return nil }
+            var result: [String: Duration] = [:]
+            for (role, roleSteps) in Dictionary(grouping: steps.filter { $0.target == nil && $0.role != nil }, by: { $0.role! }) {
+                guard roleSteps.contains(where: { $0.kind == "create" }),
+                      let first = roleSteps.map(\.startedAt).min(),
+                      let ready = roleSteps.last(where: { ["probe", "await-healthy", "await-running"].contains($0.kind) })?.endedAt
+                else { continue }
+                result[role] = ready.since(first)
+            }
+            return result.isEmpty ? nil : result
+        }
+    }
+
+    static func estimate(_ store: Store, safety: Duration) -> LeadEstimate {
+        LeadEstimate(durations: durations((try? store.history(limit: window)) ?? []), safety: safety)
+    }
+
+    init(estimate: LeadEstimate, auto: Bool, lead: Duration, next: Event?, zone: TimeZone) {
+        self.auto = auto
+        self.lead = lead.timeInterval
+        needed = estimate.needed?.timeInterval
+        samples = estimate.samples
+        perRole = estimate.perRole.mapValues(\.timeInterval)
+        mustStartBy = next.flatMap { estimate.mustStart(before: $0.start) }
+        if let needed = estimate.needed, needed > lead, let next {
+            warning = "the lead \(DurationText.format(lead)) is shorter than the \(DurationText.format(needed)) a scale-up needs"
+                + " (p90 of \(estimate.samples) runs plus \(DurationText.format(estimate.safety)) safety): \(next.title) at"
+                + " \(TimeText.local(next.start, zone: zone)) would be ready about \(TimeText.clock(next.start - lead + needed, zone: zone));"
+                + " raise lead or set lead = \"auto\""
+        }
+    }
+
+    /// One line for people.
+    var line: String {
+        var text = auto ? "lead: auto, \(DurationText.format(Duration(timeInterval: lead)))" : "lead: \(DurationText.format(Duration(timeInterval: lead)))"
+        if let needed {
+            text += "; scale-ups need \(DurationText.format(Duration(timeInterval: needed.rounded()))) (p90 of \(samples) run\(samples == 1 ? "" : "s") plus safety)"
+        } else {
+            text += "; no scale-up history yet"
+        }
+        return text
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import ScaleCore
+import ServiceLifecycle
+
+/// `scalectl daemon`: the long-running controller. It reconciles on its schedule (see ``DaemonLoop``),
+/// serves metrics when configured, and on SIGTERM or SIGINT stops the current step safely (the run is
+/// marked interrupted; the next run observes and converges).
+public struct Daemon: Sendable {
+    public let context: AppContext
+    public let control: Control
+
+    public init(context: AppContext, control: Control) {
+        self.context = context
+        self.control = control
+    }
+
+    public func run(metricsAddress: String?) async throws -> ExitStatus {
+        let metrics = Metrics(fleet: context.fleet.fleet, roles: context.fleet.roles.map(\.name))
+        var services: [any Service] = [Controller(context: context, control: control, metrics: metrics)]
+        if let address = metricsAddress ?? context.configuration.daemon.metrics {
+            let context = self.context
+            services.append(try MetricsServer(address: address, metrics: metrics, logger: context.logger) {
+                do {
+                    let output = try await StatusReport(context: context).gather()
+                    return (200, try JSONOutput.encoder.encode(output))
+                } catch {
+                    return (503, Data("{\"error\": \(String(reflecting: "\(error)"))}".utf8))
+                }
+            })
+            context.console.line("daemon: metrics on http://\(address)/metrics and /status")
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: context.logger))
+        context.console.line("daemon: fleet \(context.fleet.fleet) on \(try context.provider.name); reconciling every \(DurationText.format(context.configuration.daemon.interval)) inside windows and at every window edge")
+        try await group.run()
+        context.console.line("daemon: stopped")
+        return .ok
+    }
+
+    /// The reconcile loop as a service.
+    struct Controller: Service {
+        let context: AppContext
+        let control: Control
+        let metrics: Metrics
+
+        func run() async throws {
+            let context = self.context
+            if let unfinished = try context.store.history(limit: 1).first?.run, unfinished.outcome == .running {
+                context.console.line("daemon: run #\(unfinished.id) (\(unfinished.command), pid \(unfinished.pid) on \(unfinished.host)) did not finish; resuming: the first reconcile takes over and converges")
+            }
+            let loop = DaemonLoop(
+                clock: context.clock, interval: context.configuration.daemon.interval, watch: context.configuration.daemon.watch,
+                schedule: {
+                    let now = context.clock.now()
+                    let overrides = try context.store.overrides().filter { $0.isActive(at: now) }
+                    let events = try context.store.events(endingAfter: now - .seconds(2 * 86_400))
+                    return (Planner.windows(events, settings: context.fleet, overrides: overrides), overrides)
+                },
+                fingerprint: { try context.store.calendarFingerprint() },
+                reconcile: { [control, metrics] _ in
+                    context.refreshLead()
+                    let started = ContinuousClock.now
+                    do {
+                        let outcome = try await control.perform(.reconcile)
+                        await metrics.record(outcome, took: (ContinuousClock.now - started).timeInterval, at: context.clock.now())
+                        return outcome.status
+                    } catch {
+                        let status = ExitStatus.of(error)
+                        context.console.problem("daemon: \(error)")
+                        await metrics.record(ControlOutcome(status: status), took: (ContinuousClock.now - started).timeInterval, at: context.clock.now())
+                        return status
+                    }
+                },
+                nextWake: { [metrics] wake in await metrics.setNextTransition(wake?.at) },
+                logger: context.logger)
+            do {
+                try await cancelWhenGracefulShutdown { try await loop.run() }
+            } catch is CancellationError {
+                // A shutdown signal: the current run was stopped safely and marked interrupted.
+            }
+        }
+    }
+}

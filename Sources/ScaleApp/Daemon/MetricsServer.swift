@@ -1,0 +1,48 @@
+import FlyingFox
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Serves `/metrics` (Prometheus text) and `/status` (as `status --json`) on a loopback address.
+struct MetricsServer: Service {
+    let host: String
+    let port: UInt16
+    let metrics: Metrics
+    let status: @Sendable () async -> (Int, Data)
+    let logger: Logger
+
+    init(address: String, metrics: Metrics, logger: Logger, status: @escaping @Sendable () async -> (Int, Data)) throws {
+        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
+            throw InputError("the metrics address \"\(address)\" is not host:port")
+        }
+        host = String(address[..<colon])
+        self.port = port
+        self.metrics = metrics
+        self.logger = logger
+        self.status = status
+    }
+
+    func run() async throws {
+        let server = FlyingFox.HTTPServer(address: try .inet(ip4: host, port: port), logger: .disabled)
+        await server.appendRoute("GET /metrics") { [metrics] _ in
+            FlyingFox.HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: Data(await metrics.render().utf8))
+        }
+        await server.appendRoute("GET /status") { [status] _ in
+            let (code, body) = await status()
+            return FlyingFox.HTTPResponse(
+                statusCode: code == 200 ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"], body: body)
+        }
+        logger.info("Serving metrics", metadata: ["metrics.address": "\(host):\(port)"])
+        do {
+            try await withGracefulShutdownHandler {
+                try await server.run()
+            } onGracefulShutdown: {
+                Task { await server.stop() }
+            }
+        } catch is CancellationError {
+            // Stopped for shutdown.
+        }
+    }
+}
