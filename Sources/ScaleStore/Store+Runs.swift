@@ -26,6 +26,22 @@ public struct RunInfo: Sendable, Hashable, Codable {
     public var host: String
     public var summary: String?
     public var error: String?
+
+    public init(
+        id: Int64, command: String, at: Date, startedAt: Date, endedAt: Date?, outcome: RunOutcome, pid: Int64, host: String,
+        summary: String?, error: String?
+    ) {
+        self.id = id
+        self.command = command
+        self.at = at
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.outcome = outcome
+        self.pid = pid
+        self.host = host
+        self.summary = summary
+        self.error = error
+    }
 }
 
 public struct StepInfo: Sendable, Hashable, Codable {
@@ -40,6 +56,21 @@ public struct StepInfo: Sendable, Hashable, Codable {
     public var error: String?
 
     public var seconds: Double? { endedAt.map { $0.timeIntervalSince(startedAt) } }
+
+    public init(
+        id: Int64, role: String?, kind: String, target: String?, detail: String, startedAt: Date, endedAt: Date?,
+        outcome: StepOutcome, error: String?
+    ) {
+        self.id = id
+        self.role = role
+        self.kind = kind
+        self.target = target
+        self.detail = detail
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.outcome = outcome
+        self.error = error
+    }
 }
 
 struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
