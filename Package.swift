@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleProviders", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["ScaleTesting", "ScaleProviders", "ScaleStore"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,6 +12,8 @@ public enum RunOutcome: String, Sendable, Codable {
     case interrupted
     /// Nothing to do.
     case idle
+    /// The plan broke a cap (max_nodes): nothing was changed.
+    case refused
 }
 
 public struct RunInfo: Sendable, Hashable, Codable {

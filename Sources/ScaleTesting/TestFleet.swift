@@ -10,7 +10,7 @@ public struct TestFleet: Sendable {
 
     public init(
         fleet: String = "t", frontal: Int = 3, celery: Int = 2, bootTime: String = "300ms", lead: String = "45m",
-        margin: String = "30m", extraProvider: String = "",
+        margin: String = "30m", within: String = "20s", frontalKeys: String = "", extraProvider: String = "",
         extraController: String = "", extraRoles: String = ""
     ) throws {
         directory = try TemporaryDirectory("scalectl-e2e")
@@ -51,13 +51,14 @@ public struct TestFleet: Sendable {
             server_type = "cpx31"
             snapshot = { labels = "role=frontal", max_age = "30h" }
             load_balancer = "\(fleet)-lb"
-            ready = { http = "http://{private_ip}:{port}/", within = "20s" }
+            ready = { http = "http://{private_ip}:{port}/", within = "\(within)" }
+            \(frontalKeys)
 
             [roles.celery]
             count = \(celery)
             server_type = "cpx41"
             snapshot = { labels = "role=celery", max_age = "30h" }
-            ready = { tcp = "{private_ip}:{port}", within = "20s" }
+            ready = { tcp = "{private_ip}:{port}", within = "\(within)" }
             \(extraRoles)
             """)
     }

@@ -42,8 +42,11 @@ struct EventInput {
             guard parts.count == 2, let count = Int(parts[1]), count >= 0, count <= 1000 else {
                 return .failure(InputError("count \"\(item)\" is not ROLE=N with N a whole number from 0 to 1000"))
             }
-            guard fleet.role(parts[0]) != nil else {
+            guard let role = fleet.role(parts[0]) else {
                 return .failure(InputError("count \"\(item)\" names the role \"\(parts[0])\", which is not configured (roles: \(fleet.roles.map(\.name).joined(separator: ", ")))"))
+            }
+            if let cap = role.maxNodes, count > cap {
+                return .failure(InputError("count \"\(item)\" is more than max_nodes \(cap) for \(role.name)"))
             }
             parsed[parts[0]] = count
         }

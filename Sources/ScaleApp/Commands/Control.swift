@@ -58,6 +58,13 @@ public struct Control: Sendable {
             return ControlOutcome(status: .failed, runID: start.runID, calls: calls)
         }
 
+        let violations = Planner.capViolations(plan, settings: context.fleet)
+        guard violations.isEmpty else {
+            let message = violations.joined(separator: "; ") + ". Nothing was changed: lower the event's counts or the override, or raise max_nodes."
+            try? store.finishRun(start.runID, outcome: .refused, summary: nil, error: message)
+            throw InputError("refusing the plan: " + message)
+        }
+
         guard plan.mode != .idle else {
             try store.finishRun(start.runID, outcome: .idle, summary: plan.reason, error: nil)
             if console.json {
@@ -85,6 +92,7 @@ public struct Control: Sendable {
         }
         await alert(report.failures, command: command, plan: plan)
 
+        for warning in report.warnings { console.problem("warning: \(warning)") }
         let summary = RunSummary.line(report)
         try store.finishRun(
             start.runID, outcome: report.succeeded ? .ok : .failed, summary: summary,
@@ -131,6 +139,8 @@ enum RunSummary {
             var parts = ["\(outcome.role) \(outcome.nodes.filter { $0.state == .running }.count)/\(outcome.desired) running"]
             if let healthy = outcome.healthy { parts.append("\(healthy) healthy") }
             if let ready = outcome.ready { parts.append("\(ready) ready") }
+            if !outcome.replaced.isEmpty { parts.append("replaced \(outcome.replaced.count)") }
+            if !outcome.warnings.isEmpty { parts.append("degraded") }
             if let failure = outcome.failure { parts.append("failed at \(failure.step)") }
             return parts.joined(separator: ", ")
         }

@@ -38,10 +38,13 @@ public struct OverrideCommands: Sendable {
 
     /// Use `count` nodes of `role`, for one event or for every window until cleared (or `until`).
     public func set(role: String, count: Int, eventID: Int64?, until text: String?, reason: String) throws -> ExitStatus {
-        guard context.fleet.role(role) != nil else {
+        guard let settings = context.fleet.role(role) else {
             throw InputError("there is no role \"\(role)\" (roles: \(context.fleet.roles.map(\.name).joined(separator: ", ")))")
         }
         guard (0...1000).contains(count) else { throw InputError("the count must be between 0 and 1000, not \(count)") }
+        if let cap = settings.maxNodes, count > cap {
+            throw InputError("\(count) \(role) nodes is more than max_nodes \(cap) for \(role); raise max_nodes in the configuration if that is really wanted")
+        }
         let expires = try text.map { try time($0, option: "--until") }
         if let eventID { _ = try existingEvent(eventID) }
         return try add(.setCount(role: role, count: count, eventID: eventID), reason: reason, expires: expires)

@@ -53,6 +53,8 @@ public enum ConfigLoader {
         execution.healthTimeout = try controller.duration("health_timeout") ?? execution.healthTimeout
         execution.goneTimeout = try controller.duration("gone_timeout") ?? execution.goneTimeout
         execution.probeInterval = try controller.duration("probe_interval") ?? execution.probeInterval
+        execution.replaceLimit = try controller.int("replace_limit", in: 0...10) ?? execution.replaceLimit
+        let maxNodes = try controller.int("max_nodes", in: 0...10_000)
         try controller.finish()
 
         guard var providerTable = try root.table("provider") else {
@@ -93,7 +95,7 @@ public enum ConfigLoader {
         }
         try root.finish()
 
-        let fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles)
+        let fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles, maxNodes: maxNodes)
         return Configuration(
             file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
             leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon)
@@ -127,12 +129,22 @@ public enum ConfigLoader {
             ready = ReadinessCheck(kind: kind, template: template, within: try readyTable.duration("within") ?? .seconds(300))
             try readyTable.finish()
         }
+        let maxNodes = try table.int("max_nodes", in: 0...10_000)
+        if let maxNodes, count > maxNodes {
+            throw table.error("count", "\(count) is more than max_nodes \(maxNodes) for \(name)")
+        }
+        let minReady = try table.int("min_ready", in: 0...10_000)
+        if let minReady, minReady > count {
+            throw table.error("min_ready", "\(minReady) is more than count \(count): min_ready is how many of the wanted nodes may be enough")
+        }
         try table.finish()
         let longest = NodeName.make(fleet: fleet, role: name, event: "9999999", index: count)
         guard longest.count <= 63 else {
             throw roles.error(name, "node names like \(longest) would be longer than 63 characters; shorten the fleet or role name")
         }
-        return RoleSettings(name: name, count: count, serverType: serverType, snapshot: snapshot, loadBalancer: balancer, ready: ready)
+        return RoleSettings(
+            name: name, count: count, serverType: serverType, snapshot: snapshot, loadBalancer: balancer, ready: ready,
+            maxNodes: maxNodes, minReady: minReady)
     }
 
     private static func retryPolicy(_ table: TOMLReader) throws -> ProviderCalls.Policy {
@@ -183,6 +195,25 @@ public enum ConfigLoader {
                 try errors.finish()
             }
             settings.faults.neverRunning = Set(try faults.strings("never_running") ?? [])
+            if let dead = try faults.table("dead_boots") {
+                for node in dead.keys { settings.faults.deadBoots[node] = try dead.int(node, in: 0...1000) }
+                try dead.finish()
+            }
+            settings.faults.attachFailures = try faults.int("attach_failures", in: 0...1000) ?? 0
+            settings.faults.attachError = try faults.string("attach_error") ?? "conflict"
+            settings.faults.deleteFailures = try faults.int("delete_failures", in: 0...1000) ?? 0
+            for (key, kind) in [("server_errors", "5xx"), ("rate_limited", "429"), ("timeouts", "timeout")] {
+                guard let burst = try faults.table(key) else { continue }
+                let after = try burst.int("after", in: 0...1_000_000) ?? 0
+                let count = try burst.int("count", in: 1...1_000_000) ?? 1
+                let kindValue: SimFaults.Burst.Kind = switch kind {
+                case "429": .rateLimited(retryAfter: try burst.duration("retry_after") ?? .seconds(1))
+                case "timeout": .timeout(after: try burst.duration("delay") ?? .seconds(1))
+                default: .serverError
+                }
+                try burst.finish()
+                settings.faults.bursts.append(SimFaults.Burst(after: after, count: count, kind: kindValue))
+            }
             try faults.finish()
         }
         return settings

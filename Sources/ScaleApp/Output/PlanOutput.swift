@@ -70,6 +70,8 @@ struct RunOutput: Encodable {
         var healthy: Int?
         var ready: Int?
         var failedStep: String?
+        var replaced: [String]
+        var warnings: [String]
         var timings: [StepTiming]
     }
 
@@ -106,7 +108,8 @@ struct RunOutput: Encodable {
         roles = report?.roles.map {
             RoleResult(
                 role: $0.role, desired: $0.desired, running: $0.nodes.filter { $0.state == .running }.count,
-                healthy: $0.healthy, ready: $0.ready, failedStep: $0.failure?.step, timings: $0.timings)
+                healthy: $0.healthy, ready: $0.ready, failedStep: $0.failure?.step, replaced: $0.replaced, warnings: $0.warnings,
+                timings: $0.timings)
         } ?? []
         failures = report?.failures.map {
             FailureOutput(

@@ -14,10 +14,14 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var providerError: ProviderError?
     /// What the controller did about it: kept, rolled back, retried.
     public var action: String
+    /// Nodes that did not pass a gate and may be replaced by creating them again.
+    public var replaceable: [String]
+    /// How many nodes passed the gate, for `min_ready`.
+    public var passing: Int?
 
     public init(
         role: String, step: String, summary: String, nodes: [Node] = [], details: [String] = [],
-        providerError: ProviderError? = nil, action: String
+        providerError: ProviderError? = nil, action: String, replaceable: [String] = [], passing: Int? = nil
     ) {
         self.role = role
         self.step = step
@@ -26,6 +30,8 @@ public struct StepFailure: Error, Sendable, Hashable, CustomStringConvertible {
         self.details = details
         self.providerError = providerError
         self.action = action
+        self.replaceable = replaceable
+        self.passing = passing
     }
 
     public var description: String { "\(role) \(step): \(summary)" }
@@ -42,6 +48,10 @@ public struct RoleOutcome: Sendable, Hashable {
     /// Nodes that passed the readiness check, when it ran.
     public var ready: Int?
     public var failure: StepFailure?
+    /// Gates passed with fewer nodes than wanted, as `min_ready` allows.
+    public var warnings: [String]
+    /// Nodes deleted and created again because they never booted or never got ready.
+    public var replaced: [String]
     /// Step kind and how long it took, in order.
     public var timings: [StepTiming]
 }
@@ -62,5 +72,6 @@ public struct ExecutionReport: Sendable, Hashable {
     public var duration: Duration
 
     public var failures: [StepFailure] { roles.compactMap(\.failure) + (verification.map { [$0] } ?? []) }
+    public var warnings: [String] { roles.flatMap { role in role.warnings.map { "\(role.role): \($0)" } } }
     public var succeeded: Bool { failures.isEmpty }
 }

@@ -16,13 +16,13 @@ extension Executor {
             }
             try await create(names, plan: state.plan, snapshot: snapshot, scope: scope)
         case .awaitRunning(let names):
-            try await awaitRunning(names, role: role, scope: scope)
+            try await awaitRunning(state.gated(names), role: role, scope: scope)
         case .attach(let balancer, let names):
             try await attach(names, to: balancer, role: role, scope: scope)
         case .awaitHealthy(let balancer, let names):
-            state.healthy = try await awaitHealthy(names, on: balancer, role: role, scope: scope)
+            state.healthy = try await awaitHealthy(state.gated(names), on: balancer, role: role, scope: scope)
         case .probe(let names):
-            state.ready = try await probe(names, role: role, scope: scope)
+            state.ready = try await probe(state.gated(names), role: role, scope: scope)
         case .detach(let balancer, let nodes):
             try await detach(nodes, from: balancer, role: role)
         case .drain(let duration):
@@ -31,9 +31,36 @@ extension Executor {
         }
     }
 
+    // MARK: Replacement
+
+    /// Deletes the nodes a gate left behind and creates them again under the same names (detaching and
+    /// attaching them when the role has a load balancer). The caller then checks the gates again.
+    func replace(_ failure: StepFailure, state: inout PipelineState, scope: RunScope) async throws {
+        let role = state.plan.role
+        let names = failure.replaceable
+        progress.report(.began(role: role, step: "replace", text: "replacing \(Step.list(names)): \(failure.summary)"))
+        try await journaled(role, "replace", "replace \(Step.list(names)) after \(failure.step): \(failure.summary)") {
+            let wanted = Set(names)
+            let old = try await scope.watcher.fresh().filter { wanted.contains($0.name) }
+            let balancer = fleet.role(role)?.loadBalancer
+            if let balancer, let lb = balancers {
+                let members = try await calls.call("health", "read health of \(balancer)") { try await lb.members(of: balancer, role: role) }
+                let attached = old.filter { members[$0.id] != nil }
+                if !attached.isEmpty { try await detach(attached, from: balancer, role: role) }
+            }
+            try await delete(old.filter { $0.state != .deleting }, reason: .replace, role: role, scope: scope)
+            try await awaitGone(names, role: role, scope: scope)
+            if state.snapshot == nil { state.snapshot = try await resolveSnapshot(role: role) }
+            guard let snapshot = state.snapshot else { return }
+            try await create(names, plan: state.plan, snapshot: snapshot, scope: scope)
+            if let balancer { try await attach(names, to: balancer, role: role, scope: scope, fresh: true) }
+        }
+        state.replaced += names
+    }
+
     // MARK: Snapshot
 
-    private func resolveSnapshot(role: String) async throws -> Snapshot {
+    func resolveSnapshot(role: String) async throws -> Snapshot {
         guard let settings = fleet.role(role) else {
             throw StepFailure(role: role, step: "resolve-snapshot", summary: "role \(role) is not configured", action: "created nothing")
         }
@@ -62,7 +89,7 @@ extension Executor {
 
     // MARK: Create
 
-    private func create(_ names: [String], plan: RolePlan, snapshot: Snapshot, scope: RunScope) async throws {
+    func create(_ names: [String], plan: RolePlan, snapshot: Snapshot, scope: RunScope) async throws {
         let role = plan.role
         guard let settings = fleet.role(role) else {
             throw StepFailure(role: role, step: "create", summary: "role \(role) is not configured", action: "created nothing")
@@ -184,13 +211,14 @@ extension Executor {
                         : "\(broken.count) of \(names.count) \(role) nodes failed while booting",
                     nodes: waiting.compactMap { byName[$0] },
                     details: waiting.map { byName[$0]?.summary ?? "\($0) (not found at the provider)" },
-                    action: "kept every node; a re-run replaces broken ones and waits for the rest"
+                    action: "kept every node; a re-run replaces broken ones and waits for the rest",
+                    replaceable: waiting, passing: running.count
                 )
             }
         }
     }
 
-    private func awaitGone(_ names: [String], role: String, scope: RunScope) async throws {
+    func awaitGone(_ names: [String], role: String, scope: RunScope) async throws {
         let deadline = clock.now() + settings.goneTimeout
         var seen = 0
         var reported = -1
@@ -222,7 +250,7 @@ extension Executor {
 
     // MARK: Delete
 
-    private func delete(_ nodes: [Node], reason: DeleteReason, role: String, scope: RunScope) async throws {
+    func delete(_ nodes: [Node], reason: DeleteReason, role: String, scope: RunScope) async throws {
         let why = switch reason {
         case .replace: "broken, to be replaced"
         case .extra: "not wanted in this window"
@@ -277,17 +305,17 @@ extension Executor {
         return balancers
     }
 
-    private func attach(_ names: [String], to balancer: String, role: String, scope: RunScope) async throws {
+    func attach(_ names: [String], to balancer: String, role: String, scope: RunScope, fresh: Bool = false) async throws {
         let lb = try requireBalancers(role: role, step: "attach")
         let wanted = Set(names)
-        let nodes = try await scope.watcher.current().filter { wanted.contains($0.name) }
+        let nodes = try await (fresh ? scope.watcher.fresh() : scope.watcher.current()).filter { wanted.contains($0.name) }
         progress.report(.began(role: role, step: "attach", text: "attaching \(nodes.count) to \(balancer)"))
         try await calls.call("attach", "attach \(nodes.count) \(role) nodes to \(balancer)") {
             try await lb.attach(nodes, role: role, to: balancer)
         }
     }
 
-    private func detach(_ nodes: [Node], from balancer: String, role: String) async throws {
+    func detach(_ nodes: [Node], from balancer: String, role: String) async throws {
         let lb = try requireBalancers(role: role, step: "detach")
         progress.report(.began(role: role, step: "detach", text: "detaching \(nodes.count) from \(balancer)"))
         try await calls.call("detach", "detach \(nodes.count) \(role) nodes from \(balancer)") {
@@ -316,7 +344,8 @@ extension Executor {
                     summary: "\(names.count - healthy.count) of \(names.count) \(role) nodes unhealthy on the load balancer \(balancer)",
                     nodes: sick,
                     details: sick.map { "\($0.summary): \(members[$0.id]?.rawValue ?? "not a target of \(balancer)")" },
-                    action: "kept every node attached; check the service on them, then run `scalectl up` again"
+                    action: "kept every node attached; check the service on them, then run `scalectl up` again",
+                    replaceable: sick.map(\.name), passing: healthy.count
                 )
             }
             try await clock.sleep(for: settings.pollInterval)
@@ -352,7 +381,8 @@ extension Executor {
                 summary: "\(problems.count + missing.count) of \(names.count) \(role) nodes not ready within \(DurationText.format(check.within))",
                 nodes: problems.map(\.0),
                 details: problems.map { "\($0.0.summary): \($0.1)" } + missing.map { "\($0): not found at the provider" },
-                action: "kept every node; fix the service on them, then run `scalectl up` again"
+                action: "kept every node; fix the service on them, then run `scalectl up` again",
+                replaceable: problems.map(\.0.name) + missing, passing: names.count - problems.count - missing.count
             )
         }
         return names.count

@@ -15,11 +15,14 @@ public struct ExecutionSettings: Sendable, Hashable {
     public var goneTimeout: Duration
     /// Between two readiness attempts on a node.
     public var probeInterval: Duration
+    /// Per role and run, how many times nodes that never boot or never get ready are deleted and created
+    /// again before the gate fails (never a recreate loop).
+    public var replaceLimit: Int
 
     public init(
         concurrency: Int = 10, pollInterval: Duration = .seconds(5), bootTimeout: Duration = .seconds(20 * 60),
         healthTimeout: Duration = .seconds(5 * 60), goneTimeout: Duration = .seconds(10 * 60),
-        probeInterval: Duration = .seconds(5)
+        probeInterval: Duration = .seconds(5), replaceLimit: Int = 1
     ) {
         self.concurrency = concurrency
         self.pollInterval = pollInterval
@@ -27,6 +30,7 @@ public struct ExecutionSettings: Sendable, Hashable {
         self.healthTimeout = healthTimeout
         self.goneTimeout = goneTimeout
         self.probeInterval = probeInterval
+        self.replaceLimit = replaceLimit
     }
 }
 
@@ -92,9 +96,21 @@ public struct Executor: Sendable {
         )
     }
 
+    /// Runs a role's steps in order. A gate that fails for some nodes replaces them (up to
+    /// `replaceLimit` times) and checks the gates again; then, if at least the role's `min_ready` nodes
+    /// pass, the role goes on degraded with a warning; otherwise it stops there.
     private func runPipeline(_ plan: RolePlan, scope: RunScope) async -> RoleOutcome {
         var state = PipelineState(plan: plan)
-        for step in plan.steps {
+        let minReady = fleet.role(plan.role)?.minReady
+        let firstGate = plan.steps.firstIndex { $0.isGate } ?? 0
+        var gatesOnlyThrough = -1
+        var index = 0
+        while index < plan.steps.count {
+            let step = plan.steps[index]
+            if index <= gatesOnlyThrough, !step.isGate {
+                index += 1
+                continue
+            }
             let began = clock.now()
             do {
                 try await journaled(plan.role, step.kind, step.summary) {
@@ -103,16 +119,38 @@ public struct Executor: Sendable {
                 let took = clock.now().since(began)
                 state.timings.append(StepTiming(step: step.kind, seconds: took.timeInterval))
                 progress.report(.finished(role: plan.role, step: step.kind, duration: took))
+                index += 1
             } catch {
                 state.timings.append(StepTiming(step: step.kind, seconds: clock.now().since(began).timeInterval))
-                state.failure = failure(from: error, step: step, role: plan.role)
+                let failure = failure(from: error, step: step, role: plan.role)
+                if !failure.replaceable.isEmpty, state.replacements < settings.replaceLimit, !Task.isCancelled {
+                    state.replacements += 1
+                    do {
+                        try await replace(failure, state: &state, scope: scope)
+                        gatesOnlyThrough = max(gatesOnlyThrough, index)
+                        index = firstGate
+                        continue
+                    } catch {
+                        state.failure = self.failure(from: error, step: step, role: plan.role)
+                        break
+                    }
+                }
+                if let passing = failure.passing, let minReady, passing >= minReady, !Task.isCancelled {
+                    let warning = "\(failure.summary); going on with \(passing), as min_ready \(minReady) allows"
+                    state.warnings.append(warning)
+                    state.excluded.formUnion(failure.replaceable)
+                    progress.report(.warning(role: plan.role, text: warning))
+                    index += 1
+                    continue
+                }
+                state.failure = failure
                 break
             }
         }
         let nodes = (try? await scope.watcher.current())?.filter { $0.role == plan.role } ?? []
         return RoleOutcome(
             role: plan.role, desired: plan.desired, nodes: nodes, healthy: state.healthy, ready: state.ready,
-            failure: state.failure, timings: state.timings
+            failure: state.failure, warnings: state.warnings, replaced: state.replaced, timings: state.timings
         )
     }
 
@@ -203,6 +241,16 @@ struct PipelineState {
     var ready: Int?
     var failure: StepFailure?
     var timings: [StepTiming] = []
+    /// Replacement rounds used.
+    var replacements = 0
+    /// Names of nodes created again.
+    var replaced: [String] = []
+    /// Nodes left behind by a degraded gate: later gates do not wait for them.
+    var excluded = Set<String>()
+    var warnings: [String] = []
 
     init(plan: RolePlan) { self.plan = plan }
+
+    /// The names a gate checks: the step's, minus nodes a degraded gate left behind.
+    func gated(_ names: [String]) -> [String] { names.filter { !excluded.contains($0) } }
 }

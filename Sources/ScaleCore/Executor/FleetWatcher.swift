@@ -40,6 +40,11 @@ actor FleetWatcher {
         }
     }
 
+    /// A listing started after this call (after what anyone has seen so far).
+    func fresh() async throws -> [Node] {
+        try await next(after: generation).nodes
+    }
+
     /// The newest listing, fetching one if there is none yet.
     func current() async throws -> [Node] {
         generation > 0 ? latest : try await next(after: 0).nodes

@@ -45,10 +45,14 @@ public struct RoleSettings: Sendable, Hashable {
     /// The load balancer front-ends join, if any.
     public var loadBalancer: String?
     public var ready: ReadinessCheck?
+    /// The most nodes of this role a plan may ask for.
+    public var maxNodes: Int?
+    /// Going on with this many nodes ready is acceptable (with a warning) when not all are.
+    public var minReady: Int?
 
     public init(
         name: String, count: Int, serverType: String, snapshot: SnapshotRule,
-        loadBalancer: String? = nil, ready: ReadinessCheck? = nil
+        loadBalancer: String? = nil, ready: ReadinessCheck? = nil, maxNodes: Int? = nil, minReady: Int? = nil
     ) {
         self.name = name
         self.count = count
@@ -56,6 +60,8 @@ public struct RoleSettings: Sendable, Hashable {
         self.snapshot = snapshot
         self.loadBalancer = loadBalancer
         self.ready = ready
+        self.maxNodes = maxNodes
+        self.minReady = minReady
     }
 }
 
@@ -68,9 +74,12 @@ public struct FleetSettings: Sendable, Hashable {
     public var drain: Duration
     /// Roles in a stable order.
     public var roles: [RoleSettings]
+    /// The most nodes of all roles together a plan may ask for.
+    public var maxNodes: Int?
 
     public init(
-        fleet: String, timeZone: TimeZone, lead: Duration, margin: Duration, drain: Duration, roles: [RoleSettings]
+        fleet: String, timeZone: TimeZone, lead: Duration, margin: Duration, drain: Duration, roles: [RoleSettings],
+        maxNodes: Int? = nil
     ) {
         self.fleet = fleet
         self.timeZone = timeZone
@@ -78,6 +87,7 @@ public struct FleetSettings: Sendable, Hashable {
         self.margin = margin
         self.drain = drain
         self.roles = roles
+        self.maxNodes = maxNodes
     }
 
     public func role(_ name: String) -> RoleSettings? { roles.first { $0.name == name } }

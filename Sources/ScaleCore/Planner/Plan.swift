@@ -130,6 +130,14 @@ extension Step {
         }
     }
 
+    /// A check that nodes passed (running, healthy, ready): safe to run again.
+    public var isGate: Bool {
+        switch self {
+        case .awaitRunning, .awaitHealthy, .probe: true
+        default: false
+        }
+    }
+
     /// The node names the step concerns.
     public var names: [String] {
         switch self {

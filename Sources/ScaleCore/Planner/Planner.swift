@@ -70,6 +70,23 @@ public enum Planner {
         return plan
     }
 
+    /// Why a plan asks for more than the caps allow (empty when within them), with the numbers.
+    public static func capViolations(_ plan: Plan, settings: FleetSettings) -> [String] {
+        guard plan.mode == .up else { return [] }
+        let event = plan.window.map { " (\($0.events.map(\.title).joined(separator: " + ")))" } ?? ""
+        var problems: [String] = []
+        for role in plan.roles {
+            if let cap = settings.role(role.role)?.maxNodes, role.desired > cap {
+                problems.append("the plan wants \(role.desired) \(role.role) nodes\(event), more than max_nodes \(cap) for \(role.role)")
+            }
+        }
+        let total = plan.roles.map(\.desired).reduce(0, +)
+        if let cap = settings.maxNodes, total > cap {
+            problems.append("the plan wants \(total) nodes in all\(event), more than max_nodes \(cap) for the fleet")
+        }
+        return problems
+    }
+
     /// The merged windows of the events, without skipped events and with extensions.
     public static func windows(_ events: [Event], settings: FleetSettings, overrides: [Override]) -> [Window] {
         var skipped = Set<Int64>()

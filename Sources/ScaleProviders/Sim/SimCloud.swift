@@ -36,7 +36,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
     // MARK: CloudProvider
 
     public func newestSnapshot(role: String, selector: String) async throws -> Snapshot? {
-        try await apiCall()
+        try await apiCall("find the newest snapshot for \(role)")
         let knobs = settings.roles[role] ?? SimRoleSettings()
         if knobs.noSnapshot { return nil }
         let now = calendar.now()
@@ -55,7 +55,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
     }
 
     public func listNodes() async throws -> [Node] {
-        try await apiCall()
+        try await apiCall("list nodes")
         try await startBootProcesses()
         let now = physics.now().timeIntervalSince1970
         return try await database.write { db in
@@ -67,7 +67,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
     }
 
     public func node(named name: String) async throws -> Node? {
-        try await apiCall()
+        try await apiCall("look up \(name)")
         try await startBootProcesses()
         let now = physics.now().timeIntervalSince1970
         return try await database.read { db in
@@ -76,7 +76,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
     }
 
     public func createNode(_ spec: NodeSpec) async throws -> Node {
-        try await apiCall()
+        try await apiCall("create \(spec.name)")
         if let code = settings.faults.createErrors[spec.name] {
             throw error("create \(spec.name)", code: code, status: 412, message: "server type \(spec.serverType) is not available right now")
         }
@@ -101,7 +101,10 @@ public struct SimCloud: CloudProvider, LoadBalancing {
     }
 
     public func deleteNode(_ node: Node) async throws {
-        try await apiCall()
+        try await apiCall("delete \(node.name)")
+        if settings.faults.deleteFailures > 0, try await bump("faults:delete") <= settings.faults.deleteFailures {
+            throw error("delete \(node.name)", code: "unavailable", status: 503, message: "could not delete the server right now (simulated)", retry: .yes(after: nil))
+        }
         let now = physics.now().timeIntervalSince1970
         let gone = now + settings.deleteTime.timeInterval
         let pid = try await database.write { db -> Int32? in
@@ -121,7 +124,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
     // MARK: LoadBalancing
 
     public func members(of balancer: String, role: String) async throws -> [String: BalancerHealth] {
-        try await apiCall()
+        try await apiCall("read health of \(balancer)")
         let now = physics.now().timeIntervalSince1970
         let delay = settings.healthDelay.timeInterval
         return try await database.read { db in
@@ -142,7 +145,15 @@ public struct SimCloud: CloudProvider, LoadBalancing {
     }
 
     public func attach(_ nodes: [Node], role: String, to balancer: String) async throws {
-        try await apiCall()
+        try await apiCall("attach \(nodes.count) \(role) nodes to \(balancer)")
+        let faults = settings.faults
+        if faults.attachFailures > 0, try await bump("faults:attach") <= faults.attachFailures {
+            let passing = faults.attachError == "conflict"
+            throw error(
+                "attach to \(balancer)", code: faults.attachError, status: passing ? 409 : 422,
+                message: passing ? "another action is in progress on the load balancer (simulated)" : "the load balancer refused the targets (simulated)",
+                retry: passing ? .yes(after: nil) : .no)
+        }
         let now = physics.now().timeIntervalSince1970
         try await database.write { db in
             for node in nodes {
@@ -157,7 +168,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
     }
 
     public func detach(_ nodes: [Node], role: String, from balancer: String) async throws {
-        try await apiCall()
+        try await apiCall("detach \(nodes.count) \(role) nodes from \(balancer)")
         let ids = nodes.compactMap { Int64($0.id) }
         try await database.write { db in
             _ = try SimTarget.filter(Column("balancer") == balancer && ids.contains(Column("serverID"))).deleteAll(db)
@@ -166,8 +177,33 @@ public struct SimCloud: CloudProvider, LoadBalancing {
 
     // MARK: Workings
 
-    private func apiCall() async throws {
+    /// One API call's latency, and the bursts of failures the faults ask for.
+    private func apiCall(_ operation: String) async throws {
         if settings.apiLatency > .zero { try await physics.sleep(for: settings.apiLatency) }
+        guard !settings.faults.bursts.isEmpty else { return }
+        let number = try await bump("calls")
+        for burst in settings.faults.bursts where number > burst.after && number <= burst.after + burst.count {
+            switch burst.kind {
+            case .serverError:
+                throw error(operation, code: "unavailable", status: 503, message: "the service is unavailable (simulated burst)", retry: .yes(after: nil))
+            case .rateLimited(let retryAfter):
+                throw error(operation, code: "rate_limit_exceeded", status: 429, message: "the request budget is used up (simulated)", retry: .yes(after: retryAfter))
+            case .timeout(let delay):
+                try await physics.sleep(for: delay)
+                throw ProviderError(provider: name, operation: operation, code: "timeout", message: "no answer within \(DurationText.format(delay)) (simulated)", retry: .yes(after: nil))
+            }
+        }
+    }
+
+    /// Adds one to a counter kept in the database and returns the new value.
+    private func bump(_ key: String) async throws -> Int {
+        try await database.write { db in try Self.bump(key, db) }
+    }
+
+    private static func bump(_ key: String, _ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "INSERT INTO simCounter(key, value) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET value = value + 1 RETURNING value",
+            arguments: [key]) ?? 1
     }
 
     private func error(_ operation: String, code: String, status: Int, message: String, retry: ProviderError.Retry = .no) -> ProviderError {
@@ -184,7 +220,11 @@ public struct SimCloud: CloudProvider, LoadBalancing {
             let waiting = try SimServer.filter(Column("pid") == nil && Column("deleteRequestedAt") == nil).fetchAll(db)
             for var server in waiting {
                 guard let role = server.labels[OwnershipLabel.role], let command = commands[role] else { continue }
-                server.pid = try startBootCommand(command, server: server, role: role)
+                if let dead = settings.faults.deadBoots[server.name], try Self.bump("boots:\(server.name)", db) <= dead {
+                    server.pid = 0  // this boot starts no process: the node runs but never gets ready
+                } else {
+                    server.pid = try startBootCommand(command, server: server, role: role)
+                }
                 try server.update(db)
             }
         }

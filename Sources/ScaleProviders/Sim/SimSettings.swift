@@ -57,13 +57,53 @@ public struct SimRoleSettings: Sendable, Hashable {
 /// Provider faults to rehearse failure handling. Counters live in the database, so a fault that fires
 /// "the first N times" spans processes.
 public struct SimFaults: Sendable, Hashable {
+    /// A run of consecutive API calls that fail: calls number `after + 1` to `after + count` (counted
+    /// across processes), answered as `kind` says.
+    public struct Burst: Sendable, Hashable {
+        public enum Kind: Sendable, Hashable {
+            /// HTTP 503 `unavailable`.
+            case serverError
+            /// HTTP 429 `rate_limit_exceeded` with `Retry-After`.
+            case rateLimited(retryAfter: Duration)
+            /// No answer: the call hangs this long, then times out.
+            case timeout(after: Duration)
+        }
+
+        public var after: Int
+        public var count: Int
+        public var kind: Kind
+
+        public init(after: Int, count: Int, kind: Kind) {
+            self.after = after
+            self.count = count
+            self.kind = kind
+        }
+    }
+
     /// Node name → the error code its create fails with, every time (`resource_unavailable`).
     public var createErrors: [String: String]
     /// Nodes that never finish booting.
     public var neverRunning: Set<String>
+    /// Node name → how many of its boots start no process (it runs, but never gets ready).
+    public var deadBoots: [String: Int]
+    public var bursts: [Burst]
+    /// The first this many attach calls fail with `attachError`.
+    public var attachFailures: Int
+    /// `conflict` (passing) or a lasting code such as `load_balancer_not_attached_to_network`.
+    public var attachError: String
+    /// The first this many delete calls fail with HTTP 503.
+    public var deleteFailures: Int
 
-    public init(createErrors: [String: String] = [:], neverRunning: Set<String> = []) {
+    public init(
+        createErrors: [String: String] = [:], neverRunning: Set<String> = [], deadBoots: [String: Int] = [:],
+        bursts: [Burst] = [], attachFailures: Int = 0, attachError: String = "conflict", deleteFailures: Int = 0
+    ) {
         self.createErrors = createErrors
         self.neverRunning = neverRunning
+        self.deadBoots = deadBoots
+        self.bursts = bursts
+        self.attachFailures = attachFailures
+        self.attachError = attachError
+        self.deleteFailures = deleteFailures
     }
 }
