@@ -3,11 +3,14 @@ import Synchronization
 
 /// The outcome of one `scalectl` invocation.
 public struct CLIResult: Sendable, CustomStringConvertible {
+    /// The exit status, or the signal number when a signal ended the process.
     public var status: Int32
     public var stdout: String
     public var stderr: String
+    /// The signal that ended the process, if one did.
+    public var signal: Int32? = nil
 
-    public var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+    public var description: String { "\(signal.map { "killed by signal \($0)" } ?? "exit \(status)")\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
 
     /// stdout parsed as a JSON object.
     public func json() throws -> [String: Any] {
@@ -122,6 +125,7 @@ public final class CLIProcess: Sendable {
         }
         killer.cancel()
         let (out, err) = output.withLock { ($0.stdout, $0.stderr) }
-        return CLIResult(status: process.terminationStatus, stdout: out, stderr: err)
+        let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
+        return CLIResult(status: process.terminationStatus, stdout: out, stderr: err, signal: signal)
     }
 }

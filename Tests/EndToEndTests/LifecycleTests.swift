@@ -117,18 +117,6 @@ struct CrashAndLockTests {
         #expect(history.stdout.contains("\"interrupted\""))
     }
 
-    @Test(arguments: ["create:2", "create:4", "await-running", "attach", "probe"])
-    func crashingAtAStepThenRerunningConverges(point: String) async throws {
-        let fleet = try await LifecycleTests.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
-        let crashed = try await fleet.run("up", "--at", LifecycleTests.during, environment: ["SCALECTL_CRASH_AT": point])
-        #expect(crashed.status != 0)
-        #expect(crashed.stderr.contains("crash point \(point.split(separator: ":")[0])"), "\(crashed)")
-        let rerun = try await fleet.run("up", "--at", LifecycleTests.during)
-        #expect(rerun.status == 0, "\(rerun)")
-        try await Self.expectExactlyTheConfiguredNodes(fleet)
-    }
-
     static func expectExactlyTheConfiguredNodes(_ fleet: TestFleet) async throws {
         let nodes = try await fleet.nodes(at: LifecycleTests.during)
         #expect(nodes["frontal"]?.map(\.name) == ["t-frontal-1-1", "t-frontal-1-2", "t-frontal-1-3"])

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import ScaleTesting
+import Testing
+
+/// Kills `up` and `down` at every step in turn (SCALECTL_CRASH_AT), runs them again, and checks that
+/// the fleet converged: exactly the configured nodes, none duplicated or orphaned, the load balancer
+/// holding exactly the front-ends, the journal consistent, the ledger matching the provider.
+struct CrashSweepTests {
+    static let during = LifecycleTests.during
+
+    /// Role-level steps of up, and each per-node create (2 role-level + 5 node creates).
+    static let upPoints = ["resolve-snapshot", "await-running", "attach", "await-healthy", "probe"] + (1...7).map { "create:\($0)" }
+    /// Role-level steps of down, each per-node delete (2 role-level + 5 node deletes), and the final check.
+    static let downPoints = ["detach", "drain", "await-gone", "verify"] + (1...7).map { "delete:\($0)" }
+
+    @Test(arguments: upPoints)
+    func upKilledAtEveryStepConverges(point: String) async throws {
+        let fleet = try await LifecycleTests.fleetWithEvent()
+        defer { Task { await fleet.cleanUp() } }
+        let crashed = try await fleet.run("up", "--at", Self.during, environment: ["SCALECTL_CRASH_AT": point])
+        #expect(crashed.signal == SIGKILL, "killed at \(point): \(crashed)")
+        #expect(crashed.stderr.contains("crash point \(point.split(separator: ":")[0])"))
+
+        let rerun = try await fleet.run("up", "--at", Self.during)
+        #expect(rerun.status == 0, "\(rerun)")
+        try await CrashAndLockTests.expectExactlyTheConfiguredNodes(fleet)
+        try Self.expectConsistent(fleet, members: 3, openNodes: 5)
+    }
+
+    @Test(arguments: downPoints)
+    func downKilledAtEveryStepConverges(point: String) async throws {
+        let fleet = try await LifecycleTests.fleetWithEvent()
+        defer { Task { await fleet.cleanUp() } }
+        #expect(try await fleet.run("up", "--at", Self.during).status == 0)
+        let crashed = try await fleet.run("down", "--force", "--at", Self.during, environment: ["SCALECTL_CRASH_AT": point])
+        #expect(crashed.signal == SIGKILL, "killed at \(point): \(crashed)")
+        #expect(crashed.stderr.contains("crash point \(point.split(separator: ":")[0])"))
+
+        let rerun = try await fleet.run("down", "--force", "--at", Self.during)
+        #expect(rerun.status == 0, "\(rerun)")
+        #expect(try await fleet.nodes(at: Self.during).values.allSatisfy(\.isEmpty), "nothing owned is left")
+        try Self.expectConsistent(fleet, members: 0, openNodes: 0)
+    }
+
+    /// The database after the re-run: no step left running, the killed run interrupted, the balancer's
+    /// targets and the ledger matching what exists.
+    static func expectConsistent(_ fleet: TestFleet, members: Int, openNodes: Int) throws {
+        let database = try DatabaseQueue(path: fleet.database)
+        try database.read { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM step WHERE outcome = 'running'") == 0, "every step has ended or was marked interrupted")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM run WHERE outcome = 'running'") == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM run WHERE outcome = 'interrupted'") == 1, "the killed run is marked interrupted")
+            let servers = try String.fetchAll(db, sql: "SELECT name FROM simServer WHERE deleteRequestedAt IS NULL ORDER BY name")
+            #expect(Set(servers).count == servers.count, "no duplicate names: \(servers)")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM simTarget") == members, "the load balancer holds exactly the front-ends")
+            #expect(try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM simTarget t JOIN simServer s ON s.id = t.serverID
+                WHERE s.deleteRequestedAt IS NULL AND s.name LIKE 't-frontal-%'
+                """) == members, "every target is a live front-end")
+            let open = try String.fetchAll(db, sql: "SELECT name FROM ledgerNode WHERE goneAt IS NULL ORDER BY name")
+            #expect(open.count == openNodes, "the ledger knows exactly what exists: \(open)")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM ledgerNode WHERE state = 'pending'") == 0)
+            if openNodes > 0 { #expect(Set(open) == Set(servers)) }
+        }
+    }
+}
