@@ -3,10 +3,14 @@
 SWIFT ?= swift
 VENV := .venv
 
-.PHONY: deps build demo test venv clean
+.PHONY: deps test-deps build demo test venv clean
 
 deps:
 	@scripts/install-system-deps.sh libcurl4-openssl-dev libsqlite3-dev
+
+# Test servers from Debian: Redis is the Celery workers' broker in the readiness tests.
+test-deps:
+	@scripts/install-system-deps.sh redis-server
 
 build: deps
 	$(SWIFT) build
@@ -22,7 +26,7 @@ $(VENV)/.installed: scripts/test-requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
 	touch $@
 
-test: build venv
+test: build venv test-deps
 	$(SWIFT) test
 
 clean:

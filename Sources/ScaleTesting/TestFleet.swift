@@ -10,7 +10,8 @@ public struct TestFleet: Sendable {
 
     public init(
         fleet: String = "t", frontal: Int = 3, celery: Int = 2, bootTime: String = "300ms", lead: String = "45m",
-        margin: String = "30m", within: String = "20s", frontalKeys: String = "", extraProvider: String = "",
+        margin: String = "30m", within: String = "20s", frontalKeys: String = "", celeryBoot: String? = nil,
+        celeryReady: String? = nil, extraProvider: String = "",
         extraController: String = "", extraRoles: String = ""
     ) throws {
         directory = try TemporaryDirectory("scalectl-e2e")
@@ -44,7 +45,7 @@ public struct TestFleet: Sendable {
             boot_command = "exec python3 -m http.server {port} --bind {private_ip}"
 
             [provider.roles.celery]
-            boot_command = "exec python3 -m http.server {port} --bind {private_ip}"
+            boot_command = "\(celeryBoot ?? "exec python3 -m http.server {port} --bind {private_ip}")"
 
             [roles.frontal]
             count = \(frontal)
@@ -58,7 +59,7 @@ public struct TestFleet: Sendable {
             count = \(celery)
             server_type = "cpx41"
             snapshot = { labels = "role=celery", max_age = "30h" }
-            ready = { tcp = "{private_ip}:{port}", within = "\(within)" }
+            ready = { \(celeryReady ?? "tcp = \"{private_ip}:{port}\", within = \"\(within)\"") }
             \(extraRoles)
             """)
     }
@@ -76,8 +77,8 @@ public struct TestFleet: Sendable {
     }
 
     /// `status --json` at `at`: role name → the nodes' names and states.
-    public func nodes(at: String) async throws -> [String: [(name: String, state: String, ready: Bool, lb: String?)]] {
-        let result = try await run("status", "--json", "--at", at)
+    public func nodes(at: String, environment: [String: String] = [:]) async throws -> [String: [(name: String, state: String, ready: Bool, lb: String?)]] {
+        let result = try await run("status", "--json", "--at", at, environment: environment)
         guard result.status == 0 else { throw CLIError(description: "status failed: \(result)") }
         let roles = try result.json()["roles"] as? [String: [String: Any]] ?? [:]
         return roles.mapValues { role in

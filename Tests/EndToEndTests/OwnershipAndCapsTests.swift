@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import Logging
+import ScaleCore
+import ScaleProviders
+import ScaleStore
+import ScaleTesting
+import Testing
+
+struct OwnershipAndCapsTests {
+    /// Servers without this fleet's label, one with the very name the controller would use, are never
+    /// changed or deleted; the run that needs that name fails naming it.
+    @Test func serversWeDoNotOwnAreNeverTouched() async throws {
+        let fleet = try await LifecycleTests.fleetWithEvent()
+        defer { Task { await fleet.cleanUp() } }
+        // The sim shares the controller's database; another fleet's and an unlabelled server live there.
+        let store = try Store(path: fleet.database, fleet: "t")
+        let other = try SimCloud(fleet: "other", settings: SimSettings(apiLatency: .zero, bootTime: .zero, bootSpread: .zero), database: store.database, calendar: SystemClock(), nodeLogDirectory: fleet.directory.path, logger: TestTools.quietLogger)
+        let snapshot = try #require(try await other.newestSnapshot(role: "frontal", selector: "role=frontal"))
+        let sameName = try await other.createNode(NodeSpec(name: "t-frontal-1-1", role: "frontal", serverType: "cx11", snapshot: snapshot, labels: [OwnershipLabel.fleet: "other", OwnershipLabel.role: "frontal"]))
+        let unlabelled = try await other.createNode(NodeSpec(name: "t-celery-1-9", role: "celery", serverType: "cx11", snapshot: snapshot, labels: [:]))
+
+        let up = try await fleet.run("up", "--at", LifecycleTests.during)
+        #expect(up.status == 1)
+        #expect(up.stderr.contains("a server named t-frontal-1-1 (id \(sameName.id)) exists without this fleet's label scalectl-fleet=t"), "\(up.stderr)")
+        #expect(up.stderr.contains("the controller never touches servers it does not own"))
+
+        let down = try await fleet.run("down", "--force", "--at", LifecycleTests.during)
+        #expect(down.status == 0, "\(down)")
+        #expect(try await other.node(named: "t-frontal-1-1")?.id == sameName.id, "the other fleet's server is still there")
+        #expect(try await other.node(named: "t-celery-1-9")?.id == unlabelled.id, "the unlabelled server is still there")
+        #expect(try await other.node(named: "t-frontal-1-1")?.state == .running)
+    }
+
+    @Test func aPlanOverTheFleetCapIsRefusedWithTheNumbers() async throws {
+        let fleet = try TestFleet(extraController: "max_nodes = 4")
+        defer { fleet.directory.remove() }
+        #expect(try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00").status == 0)
+        let up = try await fleet.run("up", "--at", LifecycleTests.during)
+        #expect(up.status == 2, "\(up)")
+        #expect(up.stderr.contains("the plan wants 5 nodes in all (#1 \"Gala\"), more than max_nodes 4 for the fleet"), "\(up.stderr)")
+        #expect(up.stderr.contains("Nothing was changed"))
+        #expect(try await fleet.nodes(at: LifecycleTests.during).values.allSatisfy(\.isEmpty))
+        #expect(try await fleet.run("history").stdout.contains("refused"))
+    }
+
+    @Test func countsOverARoleCapAreRefusedAtInput() async throws {
+        let fleet = try TestFleet(frontalKeys: "max_nodes = 4")
+        defer { fleet.directory.remove() }
+        let add = try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00", "--count", "frontal=6")
+        #expect(add.status == 2)
+        #expect(add.stderr.contains("count \"frontal=6\" is more than max_nodes 4 for frontal"), "\(add.stderr)")
+        #expect(try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00").status == 0)
+        let set = try await fleet.run("override", "set", "frontal", "9", "--event", "1", "--reason", "record audience")
+        #expect(set.status == 2)
+        #expect(set.stderr.contains("9 frontal nodes is more than max_nodes 4 for frontal"), "\(set.stderr)")
+    }
+}
