@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "ScaleProviders",
             dependencies: [
-                "ScaleCore",
+                "ScaleCore", "ScaleStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -28,7 +28,7 @@ public final class Store: Sendable {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let pool = try DatabasePool(path: path, configuration: configuration)
-            try Store.migrator.migrate(pool)
+            try Store.migrator.migrateShared(pool)
             database = pool
         } catch {
             throw StoreError("cannot open the database \(path): \(error)")

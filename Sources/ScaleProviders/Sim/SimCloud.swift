@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import ScaleCore
+import ScaleStore
 
 /// A simulated cloud with servers, daily snapshots and load balancers, whose state lives in SQLite.
 ///
@@ -30,7 +31,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
         self.physics = physics
         self.nodeLogDirectory = nodeLogDirectory
         self.logger = logger
-        try SimSchema.migrator.migrate(database)
+        try SimSchema.migrator.migrateShared(database)
     }
 
     // MARK: CloudProvider
