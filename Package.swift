@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(name: "CSpawn"),
@@ -27,6 +28,7 @@ let package = Package(
             dependencies: ["ScaleCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        .target(name: "ScaleSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "ScaleProviders",
             dependencies: [
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleProviders", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["ScaleTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
