@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "ScaleProviders",
             dependencies: [
-                "ScaleCore",
+                "ScaleCore", "ScaleSigV4",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleProviders", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["ScaleTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
