@@ -134,4 +134,20 @@ struct AWSAnswerTests {
             #expect(throws: ProviderError.self, "\(bad)") { try EC2Mapping.tagFilters(bad, operation: "x") }
         }
     }
+
+    @Test func clientTokensRepeatWithinARunAndChangeForAReplacement() async {
+        let tokens = ClientTokens()
+        let first = await tokens.token(name: "mihiluze-frontal-12345-10", event: "12345", run: "987")
+        #expect(first.count <= 64 && !first.isEmpty)
+        #expect(await tokens.token(name: "mihiluze-frontal-12345-10", event: "12345", run: "987") == first, "a retried create")
+        #expect(await tokens.token(name: "mihiluze-frontal-12345-10", event: "12345", run: "988") != first, "another run")
+        #expect(await tokens.token(name: "mihiluze-frontal-12345-11", event: "12345", run: "987") != first, "another node")
+        await tokens.didTerminate("mihiluze-frontal-12345-10")
+        #expect(await tokens.token(name: "mihiluze-frontal-12345-10", event: "12345", run: "987") != first, "a replacement")
+    }
+
+    @Test func malformedAnswersAreNotTrees() {
+        #expect(XMLTree.parse(Data("<a><b></a>".utf8)) == nil)
+        #expect(XMLTree.parse(Data()) == nil)
+    }
 }
