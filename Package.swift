@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .target(name: "CSpawn"),
@@ -29,10 +30,11 @@ let package = Package(
             dependencies: ["ScaleCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        .target(name: "ScaleSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "ScaleProviders",
             dependencies: [
-                "ScaleCore", "ScaleStore",
+                "ScaleCore", "ScaleStore", "ScaleSigV4",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,6 +69,8 @@ let package = Package(
         .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleProviders", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["ScaleTesting", "ScaleProviders", "ScaleStore"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

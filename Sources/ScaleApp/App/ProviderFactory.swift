@@ -26,6 +26,9 @@ enum ProviderFactory {
                     .appendingPathComponent("sim-nodes").path,
                 logger: logger)
             return ProviderBundle(provider: sim, balancers: sim, rateLimit: nil)
+        case .aws(let settings):
+            let aws = try awsCloud(settings, configuration: configuration, logger: logger, environment: environment)
+            return ProviderBundle(provider: aws, balancers: aws, rateLimit: nil)
         }
     }
 }

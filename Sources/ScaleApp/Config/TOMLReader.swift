@@ -107,6 +107,14 @@ final class TOMLReader {
         return bool
     }
 
+    /// A number, whole or with decimals (`0.0832`, `1`).
+    func number(_ key: String) throws -> Double? {
+        guard let value = value(key) else { return nil }
+        if let double = value.double { return double }
+        guard let int = value.int else { throw error(key, "must be a number, not \(describe(value))") }
+        return Double(int)
+    }
+
     func duration(_ key: String) throws -> Duration? {
         guard let text = try string(key) else { return nil }
         guard let duration = DurationText.parse(text) else {

@@ -1,0 +1,77 @@
+"""Seeds and inspects a moto server for the AWS provider's tests, through boto3.
+
+    python moto_tool.py seed ENDPOINT      -> JSON {vpc, target_group_arn, images: {role: ami}, stranger}
+    python moto_tool.py describe ENDPOINT  -> JSON {instances: [...], targets: [...]}
+
+Credentials are moto's fakes; the region is us-east-1.
+"""
+import json
+import sys
+
+import boto3
+
+REGION = "us-east-1"
+
+
+def clients(endpoint):
+    options = dict(
+        endpoint_url=endpoint, region_name=REGION, aws_access_key_id="seed", aws_secret_access_key="seed-secret"
+    )
+    return boto3.client("ec2", **options), boto3.client("elbv2", **options)
+
+
+def seed(endpoint):
+    ec2, elbv2 = clients(endpoint)
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    group = elbv2.create_target_group(
+        Name="t-lb", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="instance"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    base = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    images = {}
+    for role in ["frontal", "celery"]:
+        source = ec2.run_instances(ImageId=base, InstanceType="t3.micro", MinCount=1, MaxCount=1)
+        source_id = source["Instances"][0]["InstanceId"]
+        images[role] = ec2.create_image(
+            InstanceId=source_id,
+            Name=f"{role}-daily",
+            TagSpecifications=[{"ResourceType": "image", "Tags": [{"Key": "role", "Value": role}]}],
+        )["ImageId"]
+        ec2.terminate_instances(InstanceIds=[source_id])
+    stranger = ec2.run_instances(
+        ImageId=base,
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "stranger"}]}],
+    )["Instances"][0]["InstanceId"]
+    return {"vpc": vpc, "target_group_arn": group, "images": images, "stranger": stranger}
+
+
+def describe(endpoint):
+    ec2, elbv2 = clients(endpoint)
+    instances = []
+    for page in ec2.get_paginator("describe_instances").paginate():
+        for reservation in page["Reservations"]:
+            for instance in reservation["Instances"]:
+                instances.append(
+                    {
+                        "id": instance["InstanceId"],
+                        "state": instance["State"]["Name"],
+                        "type": instance["InstanceType"],
+                        "image": instance["ImageId"],
+                        "tags": {tag["Key"]: tag["Value"] for tag in instance.get("Tags", [])},
+                    }
+                )
+    targets = []
+    for group in elbv2.describe_target_groups()["TargetGroups"]:
+        health = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])
+        for target in health["TargetHealthDescriptions"]:
+            targets.append(
+                {"group": group["TargetGroupName"], "id": target["Target"]["Id"], "state": target["TargetHealth"]["State"]}
+            )
+    return {"instances": instances, "targets": targets}
+
+
+if __name__ == "__main__":
+    command, endpoint = sys.argv[1], sys.argv[2]
+    print(json.dumps({"seed": seed, "describe": describe}[command](endpoint)))
