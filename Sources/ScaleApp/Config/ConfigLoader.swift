@@ -132,10 +132,14 @@ public enum ConfigLoader {
             let settings = try simSettings(table)
             try table.finish()
             return .sim(settings)
+        case "hetzner":
+            let settings = try hetznerSettings(table)
+            try table.finish()
+            return .hetzner(settings)
         case nil:
             throw table.error("kind", "is required: kind = \"sim\" (the built-in simulated cloud), or a profile = \"providers/NAME.toml\" that sets it")
         case let other?:
-            throw table.error("kind", "\"\(other)\" is not a provider this build knows; known: sim")
+            throw table.error("kind", "\"\(other)\" is not a provider this build knows; known: sim, hetzner")
         }
     }
 

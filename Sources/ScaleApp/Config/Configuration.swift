@@ -5,10 +5,12 @@ import ScaleProviders
 /// Which cloud, with its typed settings.
 public enum ProviderSettings: Sendable, Hashable {
     case sim(SimSettings)
+    case hetzner(HetznerSettings)
 
     public var kind: String {
         switch self {
         case .sim: "sim"
+        case .hetzner: "hetzner"
         }
     }
 
@@ -16,6 +18,7 @@ public enum ProviderSettings: Sendable, Hashable {
     var extraTemplateKeys: Set<String> {
         switch self {
         case .sim: ["port"]
+        case .hetzner: []
         }
     }
 }
