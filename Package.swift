@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleProviders", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "HetznerTests", dependencies: ["ScaleProviders", "ScaleApp", "ScaleTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -65,12 +65,14 @@ actor BatchPoller<Key: Hashable & Comparable & Sendable, Value: Sendable> {
         }
     }
 
+    /// A round: sleeps one interval, then fetches every key waited on by then (so creates that start
+    /// together share their first poll).
     private func startRound() -> Task<Void, any Error> {
-        let keys = waiting.keys.sorted()
-        return Task { [clock, interval, fetch] in
+        Task { [clock, interval, fetch] in
             try await clock.sleep(for: interval)
-            let values = try await fetch(keys)
-            self.record(values)
+            let keys = self.waiting.keys.sorted()
+            guard !keys.isEmpty else { return }
+            self.record(try await fetch(keys))
         }
     }
 
