@@ -2,6 +2,7 @@ import Foundation
 import ScaleCore
 import ScaleProviders
 import ScaleTesting
+import Synchronization
 import Testing
 
 /// Going down (shutdown, power-off, delete) and staying inside the request budget.
@@ -81,19 +82,29 @@ struct HetznerLifecycleTests {
         #expect(after >= .seconds(1) && after <= .seconds(3), "one request's refill from the RateLimit headers, not the full reset: \(after)")
     }
 
-    @Test func callsArePacedBeforeTheBudgetRunsOut() async throws {
+    @Test func callsArePacedFromTheHeadersOfEveryAnswer() async throws {
         let fake = try await FakeHetzner.start()
         defer { Task { await fake.stop() } }
         let provider = fake.provider()
+        // 4 requests left, refilling one every 2 s: the budget runs low within the next calls.
+        try await fake.faults(["rate_limit": ["limit": 20, "remaining": 4, "per_second": 0.5]])
         _ = try await provider.listNodes()
-        try await fake.faults(["rate_limit": ["limit": 20, "remaining": 4, "per_second": 20]])
-        _ = try await provider.listNodes()
+        let clock = NoWaitClock()
         let calls = ProviderCalls(
-            provider: "hetzner", policy: .init(maxAttempts: 1, breakerThreshold: 100), clock: SystemClock(),
+            provider: "hetzner", policy: .init(maxAttempts: 1, breakerThreshold: 100), clock: clock,
             logger: TestTools.quietLogger, rateLimit: provider, reserve: 2)
-        for _ in 0..<12 { _ = try await calls.call("list", "list nodes") { try await provider.listNodes() } }
-        let statuses = try await fake.requests().map(\.status)
-        #expect(!statuses.contains(429), "paced instead of refused: \(statuses)")
+        for _ in 0..<3 { _ = try await calls.call("list", "list nodes") { try await provider.listNodes() } }
+        let waits = clock.slept.withLock { $0 }
+        #expect(!waits.isEmpty, "calls waited once the budget reached the reserve: \(waits)")
+        #expect(waits.allSatisfy { $0 >= .seconds(1) }, "about one refill each: \(waits)")
         #expect(await calls.pacedFor > .zero)
+        #expect(!(try await fake.requests().map(\.status).contains(429)))
     }
+}
+
+/// Real time for `now()`; sleeps are recorded and return at once.
+final class NoWaitClock: ScaleClock {
+    let slept = Mutex<[Duration]>([])
+    func now() -> Date { Date() }
+    func sleep(for duration: Duration) async throws { slept.withLock { $0.append(duration) } }
 }
