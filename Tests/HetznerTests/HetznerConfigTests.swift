@@ -97,3 +97,47 @@ struct HetznerConfigTests {
         }
     }
 }
+
+/// The provider factory: the token read at the edge, the provider wired with its load balancers and
+/// request budget.
+struct HetznerWiringTests {
+    static func context(_ providerKeys: String, environment: [String: String], in given: TemporaryDirectory? = nil) throws -> (AppContext, TemporaryDirectory) {
+        let directory = try given ?? TemporaryDirectory("scalectl-hetzner-wiring")
+        let config = try directory.write("scalectl.toml", """
+            [controller]
+            fleet = "m"
+            [provider]
+            kind = "hetzner"
+            \(providerKeys)
+            [roles.web]
+            server_type = "cx22"
+            snapshot = { labels = "role=web" }
+            """)
+        return (try AppContext(GlobalOptions(config: config), logger: TestTools.quietLogger, environment: environment), directory)
+    }
+
+    @Test func theBundleReportsBalancersAndTheRequestBudget() throws {
+        let (context, directory) = try Self.context("", environment: ["HCLOUD_TOKEN": FakeHetzner.token])
+        defer { directory.remove() }
+        let bundle = try context.providerBundle()
+        #expect(bundle.provider.name == "hetzner")
+        #expect(bundle.balancers != nil && bundle.rateLimit != nil)
+    }
+
+    @Test func theTokenComesFromAFileBesideTheConfiguration() throws {
+        let (context, directory) = try Self.context("token_file = \"secrets/hcloud\"", environment: [:])
+        defer { directory.remove() }
+        #expect(throws: ConfigError.self) { try context.providerBundle() }
+        try FileManager.default.createDirectory(atPath: directory.file("secrets"), withIntermediateDirectories: true)
+        try directory.write("secrets/hcloud", FakeHetzner.token + "\n")
+        let (again, _) = try Self.context("token_file = \"secrets/hcloud\"", environment: [:], in: directory)
+        #expect(try again.providerBundle().provider.name == "hetzner")
+    }
+
+    @Test func aMissingTokenNamesTheKeyAndTheVariable() throws {
+        let (context, directory) = try Self.context("token_env = \"PROD_HCLOUD_TOKEN\"", environment: ["HCLOUD_TOKEN": "x"])
+        defer { directory.remove() }
+        let error = #expect(throws: ConfigError.self) { try context.providerBundle() }
+        #expect(error?.key == "provider.token_env" && error?.problem.contains("PROD_HCLOUD_TOKEN") == true, "\(String(describing: error))")
+    }
+}
