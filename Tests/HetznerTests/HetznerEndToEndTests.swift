@@ -172,6 +172,22 @@ struct HetznerEndToEndTests {
         try Self.expectNoToken([failed, history, rerun], fleet)
     }
 
+    @Test func aServerOfSomeoneElseHoldingANodeNameIsNeverTouched() async throws {
+        let fleet = try await Fleet.start()
+        defer { Task { await fleet.stop() } }
+        try await fleet.fake.seed(["servers": [["name": "t-celery-1-2", "labels": ["team": "data"]]]])
+        let up = try await fleet.run("up", "--at", Self.during)
+        #expect(up.status == 1, "\(up)")
+        #expect(up.stderr.contains("a server named t-celery-1-2 (id 1001) exists without this fleet's label scalectl-fleet=t"), "\(up.stderr)")
+        let requests = try await fleet.fake.requests()
+        #expect(requests.filter { $0.is("POST", "/v1/servers") && $0.status == 409 }.count == 1, "one create, then a look-up by name")
+        #expect(requests.contains { $0.is("GET", "/v1/servers") && $0.query["name"] == ["t-celery-1-2"] })
+        #expect(!requests.contains { $0.path.hasPrefix("/v1/servers/1001") }, "the stranger is never shut down or deleted")
+        let down = try await fleet.run("down", "--force", "--at", Self.after)
+        #expect(down.status == 0, "\(down)")
+        #expect(try await fleet.fake.servers() == ["t-celery-1-2": "running"])
+    }
+
     @Test func aMissingTokenExits2AndTouchesNothing() async throws {
         let fleet = try await Fleet.start()
         defer { Task { await fleet.stop() } }
