@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["ScaleTesting", "ScaleProviders", "ScaleStore"], swiftSettings: strict),
+        .testTarget(name: "HetznerTests", dependencies: ["ScaleProviders", "ScaleApp", "ScaleTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,6 +26,15 @@ enum ProviderFactory {
                     .appendingPathComponent("sim-nodes").path,
                 logger: logger)
             return ProviderBundle(provider: sim, balancers: sim, rateLimit: nil)
+        case .hetzner(let settings):
+            let directory = URL(fileURLWithPath: configuration.file).deletingLastPathComponent().path
+            let token = try SecretSource.read(
+                variable: settings.tokenVariable,
+                file: settings.tokenFile.map { $0.hasPrefix("/") ? $0 : (directory as NSString).appendingPathComponent($0) },
+                key: settings.tokenFile == nil ? "provider.token_env" : "provider.token_file",
+                configFile: configuration.file, environment: environment)
+            let hetzner = HetznerCloud(fleet: configuration.fleet.fleet, settings: settings, token: token, clock: clock, logger: logger)
+            return ProviderBundle(provider: hetzner, balancers: hetzner, rateLimit: hetzner)
         case .aws(let settings):
             let aws = try awsCloud(settings, configuration: configuration, logger: logger, environment: environment)
             return ProviderBundle(provider: aws, balancers: aws, rateLimit: nil)

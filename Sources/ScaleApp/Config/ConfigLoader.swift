@@ -163,6 +163,10 @@ public enum ConfigLoader {
             let settings = try simSettings(table)
             try table.finish()
             return .sim(settings)
+        case "hetzner":
+            let settings = try hetznerSettings(table)
+            try table.finish()
+            return .hetzner(settings)
         case "aws":
             let settings = try awsSettings(table)
             try table.finish()
@@ -170,7 +174,7 @@ public enum ConfigLoader {
         case nil:
             throw table.error("kind", "is required: kind = \"sim\" (the built-in simulated cloud), or a profile = \"providers/NAME.toml\" that sets it")
         case let other?:
-            throw table.error("kind", "\"\(other)\" is not a provider this build knows; known: sim, aws")
+            throw table.error("kind", "\"\(other)\" is not a provider this build knows; known: sim, hetzner, aws")
         }
     }
 

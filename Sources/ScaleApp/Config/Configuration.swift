@@ -5,11 +5,13 @@ import ScaleProviders
 /// Which cloud, with its typed settings.
 public enum ProviderSettings: Sendable, Hashable {
     case sim(SimSettings)
+    case hetzner(HetznerSettings)
     case aws(AWSSettings)
 
     public var kind: String {
         switch self {
         case .sim: "sim"
+        case .hetzner: "hetzner"
         case .aws: "aws"
         }
     }
@@ -18,6 +20,7 @@ public enum ProviderSettings: Sendable, Hashable {
     var extraTemplateKeys: Set<String> {
         switch self {
         case .sim: ["port"]
+        case .hetzner: []
         case .aws: []
         }
     }

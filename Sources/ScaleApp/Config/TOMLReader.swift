@@ -132,6 +132,17 @@ final class TOMLReader {
         }
     }
 
+    func ints(_ key: String, in range: ClosedRange<Int>) throws -> [Int]? {
+        guard let value = value(key) else { return nil }
+        guard let array = value.array else { throw error(key, "must be a list of whole numbers, not \(describe(value))") }
+        return try array.map { item in
+            guard let int = item.int, range.contains(int) else {
+                throw error(key, "must be a list of whole numbers between \(range.lowerBound) and \(range.upperBound), not a list holding \(describe(item))")
+            }
+            return int
+        }
+    }
+
     /// A sub-table (`[roles.frontal]` or an inline `{ ... }`), read with the same layers.
     func table(_ key: String) throws -> TOMLReader? {
         var found: [Layer] = []

@@ -1,0 +1,69 @@
+import Foundation
+import ScaleCore
+import ScaleProviders
+
+extension ConfigLoader {
+    /// The `kind = "hetzner"` keys of `[provider]` (or its profile). The token itself is read later, by
+    /// the provider factory, from the variable or file named here.
+    static func hetznerSettings(_ table: TOMLReader) throws -> HetznerSettings {
+        var settings = HetznerSettings()
+        if let text = try table.string("endpoint") {
+            guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty else {
+                throw table.error("endpoint", "\"\(text)\" is not an http(s) URL such as \(HetznerSettings.defaultEndpoint.absoluteString)")
+            }
+            guard scheme == "https" || ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) else {
+                throw table.error("endpoint", "\"\(text)\" would send the token unencrypted: use https (plain http only to 127.0.0.1, for tests)")
+            }
+            settings.endpoint = url
+        }
+        if let variable = try table.string("token_env") {
+            guard let first = variable.first, first == "_" || first.isLetter,
+                  variable.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+            else {
+                throw table.error("token_env", "\"\(variable)\" is not an environment variable name such as HCLOUD_TOKEN (it names the variable; the token never goes into the file)")
+            }
+            settings.tokenVariable = variable
+        }
+        if let file = try table.string("token_file") {
+            guard !table.has("token_env") else { throw table.error("token_file", "give token_env or token_file, not both") }
+            settings.tokenFile = file
+        }
+        if let location = try table.string("location") {
+            guard !location.isEmpty else { throw table.error("location", "must name a location such as fsn1, nbg1 or hel1") }
+            settings.location = location
+        }
+        settings.network = try table.int("network", in: 1...Int.max)
+        settings.firewalls = try table.ints("firewalls", in: 1...Int.max) ?? []
+        settings.usePrivateIP = try table.bool("use_private_ip") ?? false
+        if settings.usePrivateIP && settings.network == nil {
+            throw table.error("use_private_ip", "needs network = ID: the load balancer reaches servers privately only through a network they join")
+        }
+        if let kind = try table.string("lb_targets") {
+            guard let targets = HetznerSettings.TargetKind(rawValue: kind) else {
+                throw table.error("lb_targets", "\"\(kind)\" is not one of \"label_selector\" (one target per role) or \"servers\" (one target per node)")
+            }
+            settings.targets = targets
+        }
+        settings.perPage = try table.int("per_page", in: 1...50) ?? settings.perPage
+        settings.actionPollInterval = try positive(table, "action_poll_interval") ?? settings.actionPollInterval
+        settings.actionTimeout = try positive(table, "action_timeout") ?? settings.actionTimeout
+        settings.shutdownTimeout = try table.duration("shutdown_timeout") ?? settings.shutdownTimeout
+        settings.requestTimeout = try positive(table, "request_timeout") ?? settings.requestTimeout
+        if let prices = try table.table("prices") {
+            for serverType in prices.keys {
+                guard let price = try prices.number(serverType), price >= 0 else {
+                    throw prices.error(serverType, "must be a price of 0 or more, in EUR per hour, such as \(serverType) = 0.0211")
+                }
+                settings.prices[serverType] = price
+            }
+            try prices.finish()
+        }
+        return settings
+    }
+
+    private static func positive(_ table: TOMLReader, _ key: String) throws -> Duration? {
+        guard let duration = try table.duration(key) else { return nil }
+        guard duration > .zero else { throw table.error(key, "must be longer than zero") }
+        return duration
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import ScaleCore
+
+/// One Hetzner Cloud project's API: authentication, JSON, errors, the request budget and pagination.
+///
+/// Each method makes its HTTP request once; a failure is a ``ProviderError`` that says whether waiting
+/// helps, and retrying is left to `ProviderCalls`.
+struct HetznerAPI: Sendable {
+    let endpoint: URL
+    private let token: Secret
+    private let http: HTTPClient
+    let timeout: Duration
+    let perPage: Int
+    let rateLimit: HetznerRateLimit
+    let clock: any ScaleClock
+    let logger: Logger
+
+    init(endpoint: URL, token: Secret, http: HTTPClient, timeout: Duration, perPage: Int, clock: any ScaleClock, logger: Logger) {
+        self.endpoint = endpoint
+        self.token = token
+        self.http = http
+        self.timeout = timeout
+        self.perPage = perPage
+        self.rateLimit = HetznerRateLimit()
+        self.clock = clock
+        self.logger = logger
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    func get<T: Decodable>(_ path: String, query: [(String, String)] = [], as type: T.Type, operation: String) async throws -> T {
+        try decode(type, try await send("GET", path, query: query, operation: operation), operation: operation)
+    }
+
+    /// POSTs `body` as JSON, or nothing (the server actions take no body).
+    func post<T: Decodable>(_ path: String, body: (any Encodable)? = nil, as type: T.Type, operation: String) async throws -> T {
+        var data: Data?
+        if let body {
+            do {
+                data = try Self.encoder.encode(body)
+            } catch {
+                throw ProviderError(provider: HetznerFailure.provider, operation: operation, code: "unexpected", message: "could not encode the request: \(error)")
+            }
+        }
+        return try decode(type, try await send("POST", path, body: data, operation: operation), operation: operation)
+    }
+
+    func delete<T: Decodable>(_ path: String, as type: T.Type, operation: String) async throws -> T {
+        try decode(type, try await send("DELETE", path, operation: operation), operation: operation)
+    }
+
+    /// Every item of a paginated list, following `meta.pagination.next_page` until it is null, or until a
+    /// page holds an item `enough` accepts.
+    func all<Page: Decodable, Item>(
+        _ path: String, query: [(String, String)] = [], page type: Page.Type, operation: String,
+        items: (Page) -> [Item], next: (Page) -> Int?, enough: (Item) -> Bool = { _ in false }
+    ) async throws -> [Item] {
+        var collected: [Item] = []
+        var page = 1
+        for _ in 0..<10_000 {
+            let answer = try await get(path, query: query + [("page", String(page)), ("per_page", String(perPage))], as: type, operation: operation)
+            collected += items(answer)
+            if collected.contains(where: enough) { return collected }
+            guard let following = next(answer), following > page else { return collected }
+            page = following
+        }
+        return collected
+    }
+
+    /// Sends one request and returns a 2xx answer; anything else is thrown as a ``ProviderError``.
+    func send(_ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil, operation: String) async throws -> HTTPResponse {
+        let url = Self.url(endpoint, path: path, query: query)
+        var headers = ["Authorization": "Bearer \(token.reveal())", "Accept": "application/json"]
+        if body != nil { headers["Content-Type"] = "application/json" }
+        let response: HTTPResponse
+        do {
+            response = try await http.send(HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout))
+        } catch let error as HTTPError {
+            logger.debug("Hetzner request got no answer", metadata: ["http.method": "\(method)", "http.path": "\(path)", "error.code": "\(error.code)"])
+            throw HetznerFailure.error(error, operation: operation)
+        }
+        let now = clock.now()
+        await rateLimit.record(response.headers, now: now)
+        logger.debug(
+            "Hetzner request answered",
+            metadata: [
+                "http.method": "\(method)", "http.path": "\(path)", "http.status": "\(response.status)",
+                "hetzner.correlation_id": "\(response.headers["x-correlation-id"] ?? "-")",
+            ])
+        guard response.isSuccess else { throw HetznerFailure.error(response, operation: operation, now: now) }
+        return response
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, operation: String) throws -> T {
+        do {
+            return try Hetzner.decoder.decode(type, from: response.body)
+        } catch {
+            throw HetznerFailure.malformed(
+                operation, "could not read the answer (HTTP \(response.status)) as \(T.self): \(Self.describe(error))",
+                requestID: response.headers["x-correlation-id"])
+        }
+    }
+
+    /// The request URL; query values are percent-encoded strictly, so label selectors travel intact.
+    static func url(_ endpoint: URL, path: String, query: [(String, String)]) -> URL {
+        var text = endpoint.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        text += path
+        if !query.isEmpty {
+            let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+            text += "?" + query.map { key, value in
+                "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value)"
+            }.joined(separator: "&")
+        }
+        return URL(string: text) ?? endpoint
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?, .dataCorrupted(let context)?:
+            "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        default: "\(error)"
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import ScaleCore
+
+/// Turns Hetzner's answers into ``ProviderError``s: code, message, correlation id, whether waiting helps,
+/// and what on-call should do.
+enum HetznerFailure {
+    static let provider = "hetzner"
+
+    /// Codes of passing conditions: retrying later helps.
+    static let passing: Set<String> = ["conflict", "locked", "rate_limit_exceeded", "server_error", "unavailable", "timeout", "bad_gateway"]
+    static let passingStatuses: Set<Int> = [409, 423, 429, 500, 502, 503, 504]
+
+    /// What a code means for on-call, when we know.
+    static func hint(for code: String) -> String? {
+        switch code {
+        case "resource_limit_exceeded":
+            "the Hetzner project's server limit is reached; lower the role counts (scalectl override) or ask Hetzner support to raise the limit"
+        case "resource_unavailable":
+            "that server type cannot be ordered in that location right now; try another server_type or location, or retry later"
+        case "unauthorized", "token_readonly", "forbidden":
+            "check the API token: it must belong to the project and have Read & Write permission"
+        case "uniqueness_error":
+            "a server with that name already exists in the project"
+        case "server_not_attached_to_network", "load_balancer_not_attached_to_network", "resolve_cloud_private_targets_error":
+            "with use_private_ip the load balancer and the servers must be in the same network; check network and use_private_ip"
+        case "missing_ipv4", "resolve_cloud_public_targets_error":
+            "the servers have no public IPv4 for the load balancer; set use_private_ip = true with a shared network"
+        case "maintenance":
+            "Hetzner is in maintenance; check https://status.hetzner.com and run again later"
+        case "invalid_input", "json_error":
+            "Hetzner refused the request as malformed; check server_type, location, network and firewall ids in the provider profile"
+        case _ where passing.contains(code):
+            "a passing condition at Hetzner, retried with backoff; if it lasts, check https://status.hetzner.com"
+        default:
+            nil
+        }
+    }
+
+    /// The error an HTTP answer with a non-2xx status stands for.
+    static func error(_ response: HTTPResponse, operation: String, now: Date) -> ProviderError {
+        let requestID = response.headers["x-correlation-id"]
+        var code: String
+        var message: String
+        if let body = try? Hetzner.decoder.decode(Hetzner.ErrorBody.self, from: response.body) {
+            code = body.error.code
+            message = body.error.message
+            let fields = body.error.details?.fields ?? []
+            if !fields.isEmpty {
+                message += " (" + fields.map { field in
+                    field.name + ((field.messages ?? []).isEmpty ? "" : ": " + (field.messages ?? []).joined(separator: "; "))
+                }.joined(separator: ", ") + ")"
+            }
+        } else {
+            code = switch response.status {
+            case 401: "unauthorized"
+            case 404: "not_found"
+            case 429: "rate_limit_exceeded"
+            case 500: "server_error"
+            case 502: "bad_gateway"
+            case 503: "unavailable"
+            case 504: "timeout"
+            default: "http_\(response.status)"
+            }
+            let text = String(decoding: response.body.prefix(200), as: UTF8.self)
+                .filter { !$0.isNewline }.trimmingCharacters(in: .whitespaces)
+            message = text.isEmpty ? "HTTP \(response.status) with no error body" : "HTTP \(response.status): \(text)"
+        }
+        if code.isEmpty { code = "http_\(response.status)" }
+        let retry: ProviderError.Retry
+        if code == ProviderError.nameTakenCode {
+            retry = .no
+        } else if response.status == 429 || code == "rate_limit_exceeded" {
+            retry = .yes(after: retryAfter(response, now: now))
+        } else if passingStatuses.contains(response.status) || passing.contains(code) {
+            retry = .yes(after: nil)
+        } else {
+            retry = .no
+        }
+        return ProviderError(
+            provider: provider, operation: operation, status: response.status, code: code, message: message,
+            requestID: requestID, retry: retry, hint: hint(for: code))
+    }
+
+    /// How long a 429 asks to wait: `Retry-After` when given, else the time for one request to come
+    /// back according to the `RateLimit-*` headers (waiting for the whole budget, up to an hour, would be
+    /// far too long), at least one second.
+    static func retryAfter(_ response: HTTPResponse, now: Date) -> Duration? {
+        if let text = response.headers["retry-after"], let seconds = Double(text.trimmingCharacters(in: .whitespaces)) {
+            return Duration(timeInterval: max(0, seconds))
+        }
+        guard let state = HetznerRateLimit.state(from: response.headers, now: now) else { return nil }
+        let missing = max(1, state.limit - state.remaining)
+        return Duration(timeInterval: max(1, state.reset.timeIntervalSince(now) / Double(missing)))
+    }
+
+    /// A request that got no answer (timeout, unreachable) or an answer too large.
+    static func error(_ error: HTTPError, operation: String) -> ProviderError {
+        let retry: ProviderError.Retry = switch error {
+        case .timeout, .unreachable: .yes(after: nil)
+        case .tooLarge: .no
+        }
+        return ProviderError(
+            provider: provider, operation: operation, code: error.code, message: error.description, retry: retry,
+            hint: error.code == "timeout" ? hint(for: "timeout") : nil)
+    }
+
+    /// An answer that is not what the API documents.
+    static func malformed(_ operation: String, _ what: String, requestID: String?) -> ProviderError {
+        ProviderError(
+            provider: provider, operation: operation, code: "unexpected_answer", message: what, requestID: requestID,
+            hint: "the API answered in a shape this build does not know; check the endpoint setting")
+    }
+
+    /// An action that ended in `error`.
+    static func actionFailed(_ action: Hetzner.Action, operation: String) -> ProviderError {
+        let code = action.error?.code ?? "action_failed"
+        return ProviderError(
+            provider: provider, operation: operation, code: code,
+            message: "action \(action.id) (\(action.command)) failed: \(action.error?.message ?? "no reason given")",
+            hint: hint(for: code))
+    }
+}

@@ -1,0 +1,597 @@
+#!/usr/bin/env python3
+"""A fake Hetzner Cloud API for scalectl's tests: Python 3 standard library only.
+
+It follows the public API reference at https://docs.hetzner.cloud/ , these pages:
+  - Overview: authentication (Bearer token), errors ({"error": {"code", "message", "details"}} and the
+    X-Correlation-Id header), pagination (page, per_page up to 50, meta.pagination), rate limiting
+    (RateLimit-Limit / -Remaining / -Reset, 429 rate_limit_exceeded), label selectors.
+  - Servers: GET /servers (name, label_selector, status), GET /servers/{id}, POST /servers,
+    DELETE /servers/{id}; server statuses.
+  - Server Actions: POST /servers/{id}/actions/shutdown, POST /servers/{id}/actions/poweroff.
+  - Images: GET /images (type, status, label_selector, sort).
+  - Actions: GET /actions?id=...&id=... (the id parameter is required); running -> success | error.
+  - Load Balancers: GET /load_balancers (name), GET /load_balancers/{id}, and the actions add_target and
+    remove_target (server and label_selector targets, health_status, nested targets of a label selector).
+
+Test-only paths (never part of the API): GET /__requests (every API request: method, path, query, JSON
+body, whether the token matched), POST /__faults (fault injection, see Faults.update), POST /__seed
+(images, load balancers, servers), GET /__state.
+
+Run: python3 hetzner_fake.py --port 8080 [--token TOKEN]
+"""
+import argparse
+import json
+import re
+import secrets
+import threading
+import time
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+LOCATIONS = {"fsn1", "nbg1", "hel1", "ash", "hil", "sin"}
+HOSTNAME = re.compile(r"^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$")
+LABEL_KEY = re.compile(r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]{0,61}[a-zA-Z0-9])?$")
+LABEL_VALUE = re.compile(r"^([a-zA-Z0-9]([-a-zA-Z0-9_.]{0,61}[a-zA-Z0-9])?)?$")
+
+
+class ApiError(Exception):
+    def __init__(self, status, code, message, fields=None, headers=None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.fields = fields or []
+        self.headers = headers or {}
+
+    def body(self):
+        details = {"fields": [{"name": n, "messages": [m]} for n, m in self.fields]} if self.fields else {}
+        return {"error": {"code": self.code, "message": self.message, "details": details}}
+
+
+def invalid(field, message):
+    return ApiError(422, "invalid_input", "invalid input in field '%s'" % field, [(field, message)])
+
+
+def now_iso(offset=0.0):
+    return datetime.fromtimestamp(time.time() + offset, timezone.utc).isoformat(timespec="seconds")
+
+
+def split_selector(text):
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip())
+    return parts
+
+
+def parse_selector(text):
+    """Label selector -> list of predicates on a labels dict; ApiError on bad syntax."""
+    predicates = []
+    for part in split_selector(text):
+        m = re.fullmatch(r"([^\s!=,()]+)\s+(in|notin)\s+\(([^)]*)\)", part)
+        if m:
+            key, op, values = m.group(1), m.group(2), {v.strip() for v in m.group(3).split(",")}
+            predicates.append((lambda k, vs, neg: lambda labels: (labels.get(k) in vs) != neg)(key, values, op == "notin"))
+            continue
+        m = re.fullmatch(r"([^\s!=,()]+)\s*(==|!=|=)\s*([^\s!=,()]*)", part)
+        if m:
+            key, op, value = m.groups()
+            predicates.append((lambda k, v, neg: lambda labels: (labels.get(k) == v) != neg)(key, value, op == "!="))
+            continue
+        m = re.fullmatch(r"(!?)([^\s!=,()]+)", part)
+        if m:
+            predicates.append((lambda k, neg: lambda labels: (k in labels) != neg)(m.group(2), m.group(1) == "!"))
+            continue
+        raise invalid("label_selector", "cannot parse '%s'" % part)
+    return predicates
+
+
+def matches(labels, predicates):
+    return all(p(labels) for p in predicates)
+
+
+class Faults:
+    def __init__(self):
+        self.rules = []              # [{method, path (regex), name, status, code, message, times, headers}]
+        self.action_polls = 2        # polls of GET /actions an action answers "running" before it ends
+        self.action_errors = {}      # server name -> {"code", "message"}: its create_server action fails
+        self.ignore_shutdown = set() # server names whose OS ignores the ACPI shutdown
+        self.unhealthy = set()       # server names the load balancer's health checks fail
+        self.rate = {"limit": 3600, "per_second": 1.0}
+        self.retry_after = None      # Retry-After seconds on 429s, or None
+
+    def update(self, body, state):
+        if "rules" in body:
+            self.rules = [dict(r) for r in body["rules"]]
+        for key in ("action_polls", "retry_after"):
+            if key in body:
+                setattr(self, key, body[key])
+        if "action_errors" in body:
+            self.action_errors = dict(body["action_errors"])
+        if "ignore_shutdown" in body:
+            self.ignore_shutdown = set(body["ignore_shutdown"])
+        if "unhealthy" in body:
+            self.unhealthy = set(body["unhealthy"])
+        if "rate_limit" in body:
+            self.rate = {"limit": body["rate_limit"].get("limit", 3600), "per_second": body["rate_limit"].get("per_second", 1.0)}
+            state.tokens = float(body["rate_limit"].get("remaining", self.rate["limit"]))
+            state.refilled_at = time.time()
+
+    def match(self, method, path, body):
+        for rule in self.rules:
+            if rule.get("method", method) != method or not re.fullmatch(rule.get("path", ".*"), path):
+                continue
+            if "name" in rule and (not isinstance(body, dict) or body.get("name") != rule["name"]):
+                continue
+            if rule.get("times", -1) == 0:
+                continue
+            if rule.get("times", -1) > 0:
+                rule["times"] -= 1
+            return ApiError(rule.get("status", 500), rule.get("code", "server_error"), rule.get("message", "injected fault"),
+                            headers=rule.get("headers", {}))
+        return None
+
+
+class State:
+    def __init__(self, token):
+        self.lock = threading.RLock()
+        self.token = token
+        self.faults = Faults()
+        self.requests = []
+        self.servers, self.images, self.actions, self.balancers = {}, {}, {}, {}
+        self.ids = {"server": 1000, "image": 200, "action": 5000, "lb": 300}
+        self.tokens = 3600.0
+        self.refilled_at = time.time()
+
+    def next_id(self, kind):
+        self.ids[kind] += 1
+        return self.ids[kind]
+
+    # Rate limit: a token bucket refilling per_second; every API request takes one.
+    def spend(self):
+        rate = self.faults.rate
+        now = time.time()
+        self.tokens = min(rate["limit"], self.tokens + (now - self.refilled_at) * rate["per_second"])
+        self.refilled_at = now
+        allowed = self.tokens >= 1
+        if allowed:
+            self.tokens -= 1
+        missing = rate["limit"] - self.tokens
+        headers = {
+            "RateLimit-Limit": str(rate["limit"]),
+            "RateLimit-Remaining": str(int(self.tokens)),
+            "RateLimit-Reset": str(int(now + missing / rate["per_second"]) + (1 if missing > 0 else 0)),
+        }
+        return allowed, headers
+
+    def action(self, command, resources, after=None, fail=None, effect=None):
+        action = {"id": self.next_id("action"), "command": command, "status": "running", "progress": 0,
+                  "started": now_iso(), "finished": None, "error": None,
+                  "resources": [{"id": rid, "type": kind} for kind, rid in resources]}
+        self.actions[action["id"]] = {"public": action, "polls": self.faults.action_polls, "after": after,
+                                      "fail": fail, "effect": effect}
+        return action
+
+    def poll(self, entry):
+        """One poll of a running action: it ends after `action_polls` polls, never before `after` ends."""
+        action = entry["public"]
+        if action["status"] != "running":
+            return
+        if entry["after"] is not None and self.actions[entry["after"]]["public"]["status"] == "running":
+            return
+        entry["polls"] -= 1
+        if entry["polls"] > 0:
+            action["progress"] = 50
+            return
+        action["progress"], action["finished"] = 100, now_iso()
+        if entry["fail"]:
+            action["status"], action["error"] = "error", entry["fail"]
+        else:
+            action["status"] = "success"
+        if entry["effect"]:
+            entry["effect"](action["status"] == "success")
+
+    def busy(self, server_id):
+        return any(e["public"]["status"] == "running" and {"id": server_id, "type": "server"} in e["public"]["resources"]
+                   for e in self.actions.values())
+
+    def server(self, server_id):
+        server = self.servers.get(server_id)
+        if server is None:
+            raise ApiError(404, "not_found", "server with ID '%s' not found" % server_id)
+        return server
+
+    def balancer(self, lb_id):
+        lb = self.balancers.get(lb_id)
+        if lb is None:
+            raise ApiError(404, "not_found", "load balancer with ID '%s' not found" % lb_id)
+        return lb
+
+
+def paginate(items, query, key):
+    try:
+        page = max(1, int(query.get("page", ["1"])[0]))
+        per_page = min(50, max(1, int(query.get("per_page", ["25"])[0])))
+    except ValueError:
+        raise invalid("page", "must be a number")
+    last = max(1, (len(items) + per_page - 1) // per_page)
+    chunk = items[(page - 1) * per_page: page * per_page]
+    return {key: chunk, "meta": {"pagination": {
+        "page": page, "per_page": per_page, "previous_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if page < last else None, "last_page": last, "total_entries": len(items)}}}
+
+
+def check_keys(body, allowed, required=()):
+    if not isinstance(body, dict):
+        raise ApiError(400, "json_error", "the request body must be a JSON object")
+    for key in body:
+        if key not in allowed:
+            raise invalid(key, "unknown field")
+    for key in required:
+        if key not in body:
+            raise invalid(key, "is required")
+
+
+def check_labels(labels):
+    if not isinstance(labels, dict):
+        raise invalid("labels", "must be an object")
+    for key, value in labels.items():
+        if not isinstance(value, str) or not LABEL_KEY.match(key) or not LABEL_VALUE.match(value) or key.startswith("hetzner.cloud/"):
+            raise invalid("labels", "invalid label %s=%s" % (key, value))
+
+
+class Api:
+    """The API routes; every method runs under the state lock and returns (status, body)."""
+
+    def __init__(self, state):
+        self.s = state
+
+    def route(self, method, path, query, body):
+        parts = path.strip("/").split("/")
+        if parts[0] != "v1":
+            raise ApiError(404, "not_found", "no such path")
+        parts = parts[1:]
+        key = (method, tuple(p if not p.isdigit() else "{id}" for p in parts))
+        ident = next((int(p) for p in parts if p.isdigit()), None)
+        routes = {
+            ("GET", ("servers",)): lambda: self.list_servers(query),
+            ("POST", ("servers",)): lambda: self.create_server(body),
+            ("GET", ("servers", "{id}")): lambda: (200, {"server": self.s.server(ident)}),
+            ("DELETE", ("servers", "{id}")): lambda: self.delete_server(ident),
+            ("POST", ("servers", "{id}", "actions", "shutdown")): lambda: self.power(ident, "shutdown_server", body),
+            ("POST", ("servers", "{id}", "actions", "poweroff")): lambda: self.power(ident, "stop_server", body),
+            ("GET", ("images",)): lambda: self.list_images(query),
+            ("GET", ("actions",)): lambda: self.list_actions(query),
+            ("GET", ("load_balancers",)): lambda: self.list_balancers(query),
+            ("GET", ("load_balancers", "{id}")): lambda: (200, {"load_balancer": self.balancer_view(self.s.balancer(ident))}),
+            ("POST", ("load_balancers", "{id}", "actions", "add_target")): lambda: self.add_target(ident, body),
+            ("POST", ("load_balancers", "{id}", "actions", "remove_target")): lambda: self.remove_target(ident, body),
+        }
+        handler = routes.get(key)
+        if handler is None:
+            raise ApiError(404, "not_found", "no such path: %s %s" % (method, path))
+        return handler()
+
+    # Servers
+
+    def list_servers(self, query):
+        servers = sorted(self.s.servers.values(), key=lambda s: s["id"])
+        if "name" in query:
+            servers = [s for s in servers if s["name"] == query["name"][0]]
+        if "label_selector" in query:
+            predicates = parse_selector(query["label_selector"][0])
+            servers = [s for s in servers if matches(s["labels"], predicates)]
+        if "status" in query:
+            servers = [s for s in servers if s["status"] in query["status"]]
+        return 200, paginate(servers, query, "servers")
+
+    def create_server(self, body):
+        check_keys(body, {"name", "server_type", "image", "location", "datacenter", "labels", "networks", "firewalls",
+                          "start_after_create", "user_data", "public_net", "ssh_keys", "volumes", "automount",
+                          "placement_group"}, required=("name", "server_type", "image"))
+        name, server_type, image = body["name"], body["server_type"], body["image"]
+        if not isinstance(name, str) or not HOSTNAME.match(name):
+            raise invalid("name", "must be a valid hostname")
+        if not isinstance(server_type, str) or not re.fullmatch(r"[a-z0-9-]+", server_type):
+            raise invalid("server_type", "must be a server type name")
+        if "location" in body and "datacenter" in body:
+            raise invalid("location", "location and datacenter are mutually exclusive")
+        if "location" in body and body["location"] not in LOCATIONS:
+            raise invalid("location", "unknown location")
+        labels = body.get("labels", {})
+        check_labels(labels)
+        networks = body.get("networks", [])
+        if not isinstance(networks, list) or not all(isinstance(n, int) and n > 0 for n in networks):
+            raise invalid("networks", "must be a list of network ids")
+        firewalls = body.get("firewalls", [])
+        if not isinstance(firewalls, list) or not all(isinstance(f, dict) and set(f) == {"firewall"} and isinstance(f["firewall"], int) for f in firewalls):
+            raise invalid("firewalls", "must be a list of {\"firewall\": id}")
+        found = [i for i in self.s.images.values() if str(i["id"]) == str(image) or i.get("name") == image]
+        if not found or found[0]["status"] != "available":
+            raise invalid("image", "image %s not found or not available" % image)
+        if any(s["name"] == name for s in self.s.servers.values()):
+            raise ApiError(409, "uniqueness_error", "server name is already used", [("name", "server name is already used")])
+        server = self.new_server(name, labels, "initializing", server_type, networks, body.get("location", "fsn1"))
+        server["image"] = {"id": found[0]["id"]}
+        fail = self.s.faults.action_errors.get(name)
+
+        def created(ok):
+            if ok:
+                server["status"] = "starting"
+            else:
+                self.s.servers.pop(server["id"], None)
+
+        def started(ok):
+            if ok and server["id"] in self.s.servers:
+                server["status"] = "running"
+
+        create = self.s.action("create_server", [("server", server["id"])], fail=fail, effect=created)
+        start = self.s.action("start_server", [("server", server["id"])], after=create["id"], effect=started)
+        return 201, {"server": server, "action": create, "next_actions": [start], "root_password": None}
+
+    def new_server(self, name, labels, status, server_type="cpx31", networks=(), location="fsn1"):
+        ident = self.s.next_id("server")
+        server = {"id": ident, "name": name, "status": status, "created": now_iso(), "labels": dict(labels),
+                  "server_type": {"name": server_type}, "datacenter": {"location": {"name": location}},
+                  "public_net": {"ipv4": {"ip": "203.0.113.%d" % (ident % 250 + 1)}, "ipv6": None},
+                  "private_net": [{"network": n, "ip": "10.0.%d.%d" % (ident // 250 % 250, ident % 250 + 1)} for n in networks]}
+        self.s.servers[ident] = server
+        return server
+
+    def delete_server(self, ident):
+        server = self.s.server(ident)
+        if self.s.busy(ident):
+            raise ApiError(423, "locked", "server %d is locked by a running action" % ident)
+        server["status"] = "deleting"
+        return 200, {"action": self.s.action("delete_server", [("server", ident)],
+                                             effect=lambda ok: ok and self.s.servers.pop(ident, None))}
+
+    def power(self, ident, command, body):
+        if body not in (None, {}):
+            raise invalid("body", "this action takes no body")
+        server = self.s.server(ident)
+        if self.s.busy(ident):
+            raise ApiError(423, "locked", "server %d is locked by a running action" % ident)
+
+        def done(ok):
+            if ok and (command == "stop_server" or server["name"] not in self.s.faults.ignore_shutdown):
+                server["status"] = "off"
+
+        if command == "shutdown_server" and server["name"] not in self.s.faults.ignore_shutdown:
+            server["status"] = "stopping"
+        return 201, {"action": self.s.action(command, [("server", ident)], effect=done)}
+
+    # Images and actions
+
+    def list_images(self, query):
+        images = list(self.s.images.values())
+        for key in ("type", "status"):
+            if key in query:
+                images = [i for i in images if i[key] in query[key]]
+        if "label_selector" in query:
+            predicates = parse_selector(query["label_selector"][0])
+            images = [i for i in images if matches(i["labels"], predicates)]
+        sort = query.get("sort", ["id:asc"])[0]
+        field, _, order = sort.partition(":")
+        if field not in ("id", "name", "created"):
+            raise invalid("sort", "unknown sort field")
+        images.sort(key=lambda i: (i.get(field) or ""), reverse=order == "desc")
+        return 200, paginate(images, query, "images")
+
+    def list_actions(self, query):
+        if "id" not in query:
+            raise invalid("id", "the id parameter is required")
+        try:
+            ids = [int(i) for i in query["id"]]
+        except ValueError:
+            raise invalid("id", "must be action ids")
+        entries = [self.s.actions[i] for i in sorted(set(ids)) if i in self.s.actions]
+        for entry in entries:
+            self.s.poll(entry)
+        return 200, paginate([e["public"] for e in entries], query, "actions")
+
+    # Load balancers
+
+    def health(self, server, lb):
+        if server["name"] in self.s.faults.unhealthy:
+            status = "unhealthy"
+        else:
+            status = "healthy" if server["status"] == "running" else "unknown"
+        return [{"listen_port": svc["listen_port"], "status": status} for svc in lb["services"]]
+
+    def server_target(self, server, lb, use_private_ip):
+        return {"type": "server", "server": {"id": server["id"]}, "use_private_ip": use_private_ip,
+                "health_status": self.health(server, lb)}
+
+    def balancer_view(self, lb):
+        targets = []
+        for target in lb["targets"]:
+            if target["type"] == "server":
+                server = self.s.servers.get(target["server"]["id"])
+                if server:
+                    targets.append(self.server_target(server, lb, target["use_private_ip"]))
+            else:
+                predicates = parse_selector(target["label_selector"]["selector"])
+                resolved = [self.server_target(s, lb, target["use_private_ip"]) for s in sorted(self.s.servers.values(), key=lambda s: s["id"])
+                            if matches(s["labels"], predicates)]
+                targets.append({"type": "label_selector", "label_selector": dict(target["label_selector"]),
+                                "use_private_ip": target["use_private_ip"], "targets": resolved})
+        return {"id": lb["id"], "name": lb["name"], "labels": {}, "services": lb["services"], "targets": targets,
+                "private_net": [{"network": n, "ip": "10.0.255.1"} for n in lb["networks"]]}
+
+    def list_balancers(self, query):
+        balancers = sorted(self.s.balancers.values(), key=lambda lb: lb["id"])
+        if "name" in query:
+            balancers = [lb for lb in balancers if lb["name"] == query["name"][0]]
+        return 200, paginate([self.balancer_view(lb) for lb in balancers], query, "load_balancers")
+
+    def target_from(self, body, adding):
+        allowed = {"type", "server", "label_selector", "ip"} | ({"use_private_ip"} if adding else set())
+        check_keys(body, allowed, required=("type",))
+        kind = body["type"]
+        if kind == "server":
+            server = body.get("server")
+            if not isinstance(server, dict) or set(server) != {"id"} or not isinstance(server["id"], int):
+                raise invalid("server", "must be {\"id\": server id}")
+            if server["id"] not in self.s.servers:
+                raise invalid("server", "server %s not found" % server["id"])
+            return {"type": "server", "server": {"id": server["id"]}}
+        if kind == "label_selector":
+            selector = body.get("label_selector")
+            if not isinstance(selector, dict) or set(selector) != {"selector"} or not isinstance(selector["selector"], str):
+                raise invalid("label_selector", "must be {\"selector\": \"...\"}")
+            parse_selector(selector["selector"])
+            return {"type": "label_selector", "label_selector": {"selector": selector["selector"]}}
+        raise invalid("type", "the fake knows server and label_selector targets")
+
+    @staticmethod
+    def same(a, b):
+        return a["type"] == b["type"] and a.get("server") == b.get("server") and a.get("label_selector") == b.get("label_selector")
+
+    def add_target(self, ident, body):
+        lb = self.s.balancer(ident)
+        target = self.target_from(body, adding=True)
+        use_private_ip = body.get("use_private_ip", False)
+        if not isinstance(use_private_ip, bool):
+            raise invalid("use_private_ip", "must be a boolean")
+        if use_private_ip and not lb["networks"]:
+            raise ApiError(422, "load_balancer_not_attached_to_network", "load balancer is not attached to a network")
+        if any(self.same(t, target) for t in lb["targets"]):
+            raise ApiError(422, "target_already_defined", "the target is already defined")
+        target["use_private_ip"] = use_private_ip
+        lb["targets"].append(target)
+        return 201, {"action": self.s.action("add_target", [("load_balancer", ident)])}
+
+    def remove_target(self, ident, body):
+        lb = self.s.balancer(ident)
+        target = self.target_from(body, adding=False)
+        kept = [t for t in lb["targets"] if not self.same(t, target)]
+        if len(kept) == len(lb["targets"]):
+            raise invalid("target", "the load balancer has no such target")
+        lb["targets"] = kept
+        return 201, {"action": self.s.action("remove_target", [("load_balancer", ident)])}
+
+    # Test-only seeding
+
+    def seed(self, body):
+        made = {"images": [], "load_balancers": [], "servers": []}
+        for image in body.get("images", []):
+            ident = self.s.next_id("image")
+            record = {"id": ident, "type": image.get("type", "snapshot"), "status": image.get("status", "available"),
+                      "name": image.get("name"), "description": image.get("description", "snapshot %d" % ident),
+                      "created": image.get("created", now_iso()), "labels": image.get("labels", {})}
+            self.s.images[ident] = record
+            made["images"].append(record)
+        for lb in body.get("load_balancers", []):
+            ident = self.s.next_id("lb")
+            record = {"id": ident, "name": lb["name"], "targets": [], "networks": lb.get("networks", []),
+                      "services": [{"listen_port": p, "protocol": "http"} for p in lb.get("ports", [80])]}
+            self.s.balancers[ident] = record
+            made["load_balancers"].append(self.balancer_view(record))
+        for server in body.get("servers", []):
+            made["servers"].append(self.new_server(server["name"], server.get("labels", {}), server.get("status", "running"),
+                                                   networks=server.get("networks", [])))
+        return 201, made
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "hetzner-fake/1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.handle_any("GET")
+
+    def do_POST(self):
+        self.handle_any("POST")
+
+    def do_DELETE(self):
+        self.handle_any("DELETE")
+
+    def handle_any(self, method):
+        state, api = self.server.state, self.server.api
+        url = urlsplit(self.path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        with state.lock:
+            if url.path.startswith("/__"):
+                return self.test_path(method, url.path, raw)
+            headers = {"X-Correlation-Id": secrets.token_hex(8)}
+            body = None
+            auth = self.headers.get("Authorization")
+            record = {"method": method, "path": url.path, "query": query, "body": None,
+                      "correlation_id": headers["X-Correlation-Id"],
+                      "auth": "ok" if auth == "Bearer " + state.token else ("missing" if auth is None else "wrong")}
+            state.requests.append(record)
+            try:
+                if raw:
+                    try:
+                        body = json.loads(raw)
+                        record["body"] = body
+                    except ValueError:
+                        raise ApiError(400, "json_error", "the request body is not valid JSON")
+                allowed, limit_headers = state.spend()
+                headers.update(limit_headers)
+                if not allowed:
+                    retry = {"Retry-After": str(state.faults.retry_after)} if state.faults.retry_after is not None else {}
+                    raise ApiError(429, "rate_limit_exceeded", "limit of %d requests per hour reached" % state.faults.rate["limit"], headers=retry)
+                if record["auth"] != "ok":
+                    raise ApiError(401, "unauthorized", "unable to authenticate")
+                fault = state.faults.match(method, url.path, body)
+                if fault:
+                    raise fault
+                status, payload = api.route(method, url.path, query, body)
+            except ApiError as error:
+                headers.update(error.headers)
+                status, payload = error.status, error.body()
+            record["status"] = status
+            self.reply(status, payload, headers)
+
+    def test_path(self, method, path, raw):
+        state, api = self.server.state, self.server.api
+        body = json.loads(raw) if raw else {}
+        if method == "GET" and path == "/__requests":
+            return self.reply(200, {"requests": state.requests})
+        if method == "GET" and path == "/__state":
+            return self.reply(200, {"servers": sorted(state.servers.values(), key=lambda s: s["id"]),
+                                    "load_balancers": [api.balancer_view(lb) for lb in state.balancers.values()]})
+        if method == "POST" and path == "/__faults":
+            state.faults.update(body, state)
+            return self.reply(200, {"ok": True})
+        if method == "POST" and path == "/__seed":
+            return self.reply(*api.seed(body))
+        return self.reply(404, {"error": {"code": "not_found", "message": "no test path " + path, "details": {}}})
+
+    def reply(self, status, payload, headers=None):
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--token", default="fake-token")
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    server.state = State(args.token)
+    server.api = Api(server.state)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
