@@ -20,7 +20,9 @@ public struct Daemon: Sendable {
         var services: [any Service] = [Controller(context: context, control: control, metrics: metrics)]
         if let address = metricsAddress ?? context.configuration.daemon.metrics {
             let context = self.context
-            services.append(try MetricsServer(address: address, metrics: metrics, logger: context.logger) {
+            let console = context.console
+            let listening: @Sendable (String) -> Void = { console.line("daemon: metrics on http://\($0)/metrics and /status") }
+            services.append(try MetricsServer(address: address, metrics: metrics, logger: context.logger, listening: listening) {
                 do {
                     let output = try await StatusReport(context: context).gather()
                     return (200, try JSONOutput.encoder.encode(output))
@@ -28,7 +30,6 @@ public struct Daemon: Sendable {
                     return (503, Data("{\"error\": \(String(reflecting: "\(error)"))}".utf8))
                 }
             })
-            context.console.line("daemon: metrics on http://\(address)/metrics and /status")
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: context.logger))

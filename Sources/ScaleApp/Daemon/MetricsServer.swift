@@ -10,8 +10,13 @@ struct MetricsServer: Service {
     let metrics: Metrics
     let status: @Sendable () async -> (Int, Data)
     let logger: Logger
+    /// Called once the server listens.
+    let listening: @Sendable (String) -> Void
 
-    init(address: String, metrics: Metrics, logger: Logger, status: @escaping @Sendable () async -> (Int, Data)) throws {
+    init(
+        address: String, metrics: Metrics, logger: Logger, listening: @escaping @Sendable (String) -> Void,
+        status: @escaping @Sendable () async -> (Int, Data)
+    ) throws {
         guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
             throw InputError("the metrics address \"\(address)\" is not host:port")
         }
@@ -19,6 +24,7 @@ struct MetricsServer: Service {
         self.port = port
         self.metrics = metrics
         self.logger = logger
+        self.listening = listening
         self.status = status
     }
 
@@ -37,7 +43,12 @@ struct MetricsServer: Service {
         logger.info("Serving metrics", metadata: ["metrics.address": "\(host):\(port)"])
         do {
             try await withGracefulShutdownHandler {
-                try await server.run()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await server.run() }
+                    try await server.waitUntilListening(timeout: 30)
+                    listening("\(host):\(port)")
+                    try await group.waitForAll()
+                }
             } onGracefulShutdown: {
                 Task { await server.stop() }
             }
