@@ -3,7 +3,7 @@
 SWIFT ?= swift
 VENV := .venv
 
-.PHONY: deps test-deps build demo test venv clean
+.PHONY: deps test-deps build demo test venv bench clean
 
 deps:
 	@scripts/install-system-deps.sh libcurl4-openssl-dev libsqlite3-dev
@@ -28,6 +28,11 @@ $(VENV)/.installed: scripts/test-requirements.txt
 
 test: build venv test-deps
 	$(SWIFT) test
+
+# Speed, provider calls and footprint against the physical limit; rewrites docs/benchmarks.md.
+bench: deps
+	$(SWIFT) build -c release --product scalectl-bench
+	.build/release/scalectl-bench --out docs/benchmarks.md
 
 clean:
 	rm -rf .build .demo $(VENV)

@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "scalectl", targets: ["scalectl"]),
+        .executable(name: "scalectl-bench", targets: ["ScaleBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,6 +59,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "ScaleBench",
+            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(

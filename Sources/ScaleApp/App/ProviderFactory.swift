@@ -25,7 +25,7 @@ enum ProviderFactory {
                 nodeLogDirectory: URL(fileURLWithPath: configuration.database).deletingLastPathComponent()
                     .appendingPathComponent("sim-nodes").path,
                 logger: logger)
-            return ProviderBundle(provider: sim, balancers: sim, rateLimit: nil)
+            return ProviderBundle(provider: sim, balancers: sim, rateLimit: settings.rateLimit == nil ? nil : sim)
         case .hetzner(let settings):
             let directory = URL(fileURLWithPath: configuration.file).deletingLastPathComponent().path
             let token = try SecretSource.read(

@@ -83,7 +83,7 @@ public struct Control: Sendable {
             progress: ConsoleProgress(console: console, clock: clock, zone: context.fleet.timeZone),
             clock: clock, runID: start.runID, logger: context.logger)
         executor.crashPoint = crashPoint
-        let report = await executor.execute(plan)
+        let report = await executor.execute(plan, observed: observed)
         if Task.isCancelled {
             // A shutdown signal: the steps stopped where they were; the next run observes and converges.
             try? store.finishRun(start.runID, outcome: .interrupted, summary: RunSummary.line(report), error: "stopped by a shutdown signal; the next run takes over")

@@ -187,6 +187,13 @@ public enum ConfigLoader {
         settings.deleteTime = try table.duration("delete_time") ?? settings.deleteTime
         settings.snapshotDays = try table.int("snapshot_days", in: 1...60) ?? settings.snapshotDays
         settings.snapshotHour = try table.int("snapshot_hour", in: 0...23) ?? settings.snapshotHour
+        settings.readinessDelay = try table.duration("readiness_delay") ?? settings.readinessDelay
+        if let limit = try table.table("rate_limit") {
+            let perHour = try limit.int("per_hour", in: 1...1_000_000) ?? 3600
+            let burst = try limit.int("burst", in: 1...1_000_000) ?? perHour
+            settings.rateLimit = SimRateLimit(perHour: perHour, burst: burst, initial: try limit.int("initial", in: 0...1_000_000))
+            try limit.finish()
+        }
         if let roles = try table.table("roles") {
             for name in roles.keys {
                 guard let role = try roles.table(name) else { continue }

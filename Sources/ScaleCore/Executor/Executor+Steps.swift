@@ -188,6 +188,7 @@ extension Executor {
     // MARK: Waiting on the fleet
 
     private func awaitRunning(_ names: [String], role: String, scope: RunScope) async throws {
+        await scope.watcher.resetPace()
         let deadline = clock.now() + settings.bootTimeout
         var seen = 0
         var reported = -1
@@ -219,6 +220,7 @@ extension Executor {
     }
 
     func awaitGone(_ names: [String], role: String, scope: RunScope) async throws {
+        await scope.watcher.resetPace()
         let deadline = clock.now() + settings.goneTimeout
         var seen = 0
         var reported = -1
@@ -329,8 +331,18 @@ extension Executor {
         let wanted = Set(names)
         let nodes = try await scope.watcher.current().filter { wanted.contains($0.name) }
         var reported = -1
+        var pace = settings.pollInterval
+        // The plan's observation answers first; nodes attached since are not in it, so it only ends the
+        // wait when everything was healthy already.
+        var known = scope.observed?.balancers[balancer]
         while true {
-            let members = try await calls.call("health", "read health of \(balancer)") { try await lb.members(of: balancer, role: role) }
+            let members: [String: BalancerHealth]
+            if let seen = known {
+                members = seen
+                known = nil
+            } else {
+                members = try await calls.call("health", "read health of \(balancer)") { try await lb.members(of: balancer, role: role) }
+            }
             let healthy = nodes.filter { members[$0.id] == .healthy }
             if healthy.count != reported {
                 reported = healthy.count
@@ -348,7 +360,8 @@ extension Executor {
                     replaceable: sick.map(\.name), passing: healthy.count
                 )
             }
-            try await clock.sleep(for: settings.pollInterval)
+            try await clock.sleep(for: pace)
+            pace = min(pace * 1.5, settings.pollInterval * 4)
         }
     }
 

@@ -43,7 +43,7 @@ public struct Executor: Sendable {
     public var balancers: (any LoadBalancing)?
     public var calls: ProviderCalls
     public var journal: any Journal
-    public var prober: Prober
+    public var prober: any ReadinessProbing
     public var progress: any ProgressSink
     public var clock: any ScaleClock
     public var runID: Int64
@@ -53,7 +53,7 @@ public struct Executor: Sendable {
 
     public init(
         fleet: FleetSettings, settings: ExecutionSettings, provider: any CloudProvider,
-        balancers: (any LoadBalancing)?, calls: ProviderCalls, journal: any Journal, prober: Prober,
+        balancers: (any LoadBalancing)?, calls: ProviderCalls, journal: any Journal, prober: any ReadinessProbing,
         progress: any ProgressSink, clock: any ScaleClock, runID: Int64, logger: Logger,
         crashPoint: @escaping @Sendable (String) -> Void = { _ in }
     ) {
@@ -71,13 +71,17 @@ public struct Executor: Sendable {
         self.crashPoint = crashPoint
     }
 
-    public func execute(_ plan: Plan) async -> ExecutionReport {
+    /// Runs the plan. `observed` is the listing the plan was made from, if it was made just now: waits
+    /// start from it instead of calling the provider again at once.
+    public func execute(_ plan: Plan, observed: Observation? = nil) async -> ExecutionReport {
         let started = clock.now()
         let scope = RunScope(
             watcher: FleetWatcher(provider: provider, calls: calls, clock: clock, interval: settings.pollInterval),
             limiter: Limiter(limit: settings.concurrency),
-            tally: Tally()
+            tally: Tally(),
+            observed: observed
         )
+        if let observed { await scope.watcher.seed(observed.nodes) }
         let outcomes = await withTaskGroup(of: RoleOutcome.self) { group in
             for rolePlan in plan.roles {
                 group.addTask { await runPipeline(rolePlan, scope: scope) }
@@ -223,6 +227,8 @@ struct RunScope: Sendable {
     let watcher: FleetWatcher
     let limiter: Limiter
     let tally: Tally
+    /// The listing the plan was made from, if any.
+    let observed: Observation?
 }
 
 /// Nodes created and deleted during the run.

@@ -1,12 +1,15 @@
 import Foundation
 
 /// Lists the fleet for every waiting pipeline at once: one provider call per poll interval, whatever
-/// the number of roles and nodes waiting.
+/// the number of roles and nodes waiting. The interval grows by half after each listing, up to four
+/// times the base, and starts again from the base when a new wait begins: a boot that takes minutes
+/// costs a handful of calls, not one every few seconds.
 actor FleetWatcher {
     private let provider: any CloudProvider
     private let calls: ProviderCalls
     private let clock: any ScaleClock
     private let interval: Duration
+    private var pace: Duration
     private var generation = 0
     private var latest: [Node] = []
     private var lastFetch: Date?
@@ -17,7 +20,20 @@ actor FleetWatcher {
         self.calls = calls
         self.clock = clock
         self.interval = interval
+        self.pace = interval
     }
+
+    /// Starts from a listing made just before (the run's observation): waits that it already satisfies
+    /// end without a call, and the first call comes one interval later.
+    func seed(_ nodes: [Node]) {
+        guard generation == 0 else { return }
+        generation = 1
+        latest = nodes
+        lastFetch = clock.now()
+    }
+
+    /// A new wait begins: poll at the base interval again.
+    func resetPace() { pace = interval }
 
     /// A listing newer than generation `seen`: shared with other waiters, and never sooner than one
     /// interval after the previous listing.
@@ -51,7 +67,8 @@ actor FleetWatcher {
     }
 
     private func startFetch() -> Task<[Node], any Error> {
-        let earliest = lastFetch.map { $0 + interval }
+        let earliest = lastFetch.map { $0 + pace }
+        if lastFetch != nil { pace = min(pace * 1.5, interval * 4) }
         return Task { [clock, calls, provider] in
             if let earliest { try await clock.sleep(until: earliest) }
             return try await calls.call("list", "list nodes") { try await provider.listNodes() }

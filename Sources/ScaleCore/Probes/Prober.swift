@@ -1,7 +1,26 @@
 import Foundation
 
+/// Something that tells whether a node is ready: the real ``Prober``, or a model of it in benchmarks.
+public protocol ReadinessProbing: Sendable {
+    /// One attempt; nil when ready, otherwise why not.
+    func check(_ check: ReadinessCheck, node: Node, role: String) async -> String?
+}
+
+extension ReadinessProbing {
+    /// Checks until ready or `deadline`; returns nil when ready, otherwise the last reason.
+    public func waitUntilReady(
+        _ check: ReadinessCheck, node: Node, role: String, deadline: Date, interval: Duration, clock: any ScaleClock
+    ) async throws -> String? {
+        while true {
+            guard let problem = await self.check(check, node: node, role: role) else { return nil }
+            if clock.now() + interval >= deadline { return problem }
+            try await clock.sleep(for: interval)
+        }
+    }
+}
+
 /// Runs readiness checks against nodes: http (2xx), tcp (connects) and command (exits 0).
-public struct Prober: Sendable {
+public struct Prober: ReadinessProbing {
     public let http: HTTPClient
     /// The most one attempt may take.
     public var attemptTimeout: Duration
@@ -49,16 +68,6 @@ public struct Prober: Sendable {
         }
     }
 
-    /// Checks until ready or `deadline`; returns nil when ready, otherwise the last reason.
-    public func waitUntilReady(
-        _ check: ReadinessCheck, node: Node, role: String, deadline: Date, interval: Duration, clock: any ScaleClock
-    ) async throws -> String? {
-        while true {
-            guard let problem = await self.check(check, node: node, role: role) else { return nil }
-            if clock.now() + interval >= deadline { return problem }
-            try await clock.sleep(for: interval)
-        }
-    }
 }
 
 /// Runs blocking work (a socket poll) on a thread of its own, keeping the cooperative pool free.

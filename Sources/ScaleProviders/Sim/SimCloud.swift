@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import Logging
 import ScaleCore
@@ -9,7 +10,7 @@ import ScaleStore
 /// Physics (boot, health, deletion) runs on `physics` time, normally real time, so an `up` in one process
 /// and a `status` in the next see the same progress. Daily snapshots follow `calendar`, the controller's
 /// clock, so a rehearsal with `--at` finds that day's snapshot.
-public struct SimCloud: CloudProvider, LoadBalancing {
+public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
     public let name = "sim"
     public let fleet: String
     public let settings: SimSettings
@@ -18,6 +19,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
     private let physics: any ScaleClock
     private let nodeLogDirectory: String
     private let logger: Logger
+    private let budget = BudgetBox()
 
     /// - Parameter nodeLogDirectory: where boot commands write their output, one file per node.
     public init(
@@ -63,7 +65,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
             try Self.purgeGone(db, now: now)
             return try SimServer.order(Column("id")).fetchAll(db)
                 .filter { $0.labels[OwnershipLabel.fleet] == fleet }
-                .map { $0.node(at: now) }
+                .map { $0.node(at: now, readinessDelay: settings.readinessDelay.timeInterval) }
         }
     }
 
@@ -72,7 +74,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
         try await startBootProcesses()
         let now = physics.now().timeIntervalSince1970
         return try await database.read { db in
-            try SimServer.filter(Column("name") == name && Column("goneAt") == nil).fetchOne(db)?.node(at: now)
+            try SimServer.filter(Column("name") == name && Column("goneAt") == nil).fetchOne(db)?.node(at: now, readinessDelay: settings.readinessDelay.timeInterval)
         }
     }
 
@@ -98,7 +100,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
         }
         try await startBootProcesses()
         let server = try await database.read { db in try SimServer.fetchOne(db, key: inserted.id) } ?? inserted
-        return server.node(at: now)
+        return server.node(at: now, readinessDelay: settings.readinessDelay.timeInterval)
     }
 
     public func deleteNode(_ node: Node) async throws {
@@ -178,9 +180,12 @@ public struct SimCloud: CloudProvider, LoadBalancing {
 
     // MARK: Workings
 
-    /// One API call's latency, and the bursts of failures the faults ask for.
+    public func rateLimitState() async -> RateLimitState? { budget.state.withLock { $0 } }
+
+    /// One API call's latency, its share of the request budget, and the bursts of failures the faults ask for.
     private func apiCall(_ operation: String) async throws {
         if settings.apiLatency > .zero { try await physics.sleep(for: settings.apiLatency) }
+        try await spendBudget(operation)
         guard !settings.faults.bursts.isEmpty else { return }
         let number = try await bump("calls")
         for burst in settings.faults.bursts where number > burst.after && number <= burst.after + burst.count {
@@ -193,6 +198,35 @@ public struct SimCloud: CloudProvider, LoadBalancing {
                 try await physics.sleep(for: delay)
                 throw ProviderError(provider: name, operation: operation, code: "timeout", message: "no answer within \(DurationText.format(delay)) (simulated)", retry: .yes(after: nil))
             }
+        }
+    }
+
+    /// Takes one request from the token bucket, or refuses with 429 and the time until one is back.
+    private func spendBudget(_ operation: String) async throws {
+        guard let limit = settings.rateLimit else { return }
+        let now = physics.now().timeIntervalSince1970
+        let rate = Double(limit.perHour) / 3600
+        let (tokens, granted) = try await database.write { db -> (Double, Bool) in
+            let row = try Row.fetchOne(db, sql: "SELECT tokens, updatedAt FROM simBudget WHERE key = 'budget'")
+            let stored: Double = row?["tokens"] ?? Double(limit.initial ?? limit.burst)
+            let at: Double = row?["updatedAt"] ?? now
+            var tokens = min(Double(limit.burst), stored + max(0, now - at) * rate)
+            let granted = tokens >= 1
+            if granted { tokens -= 1 } else { _ = try Self.bump("rejected", db) }
+            try db.execute(
+                sql: "INSERT INTO simBudget(key, tokens, updatedAt) VALUES ('budget', ?, ?) ON CONFLICT(key) DO UPDATE SET tokens = excluded.tokens, updatedAt = excluded.updatedAt",
+                arguments: [tokens, now])
+            return (tokens, granted)
+        }
+        let observed = Date(timeIntervalSince1970: now)
+        budget.state.withLock {
+            $0 = RateLimitState(
+                limit: limit.burst, remaining: Int(tokens), reset: observed + .seconds((Double(limit.burst) - tokens) / rate), observedAt: observed)
+        }
+        guard granted else {
+            throw error(
+                operation, code: "rate_limit_exceeded", status: 429, message: "the request budget is used up",
+                retry: .yes(after: .seconds((1 - tokens) / rate)))
         }
     }
 
@@ -240,6 +274,11 @@ public struct SimCloud: CloudProvider, LoadBalancing {
         return pid
     }
 
+    /// The budget as this process last saw it.
+    final class BudgetBox: Sendable {
+        let state = Mutex<RateLimitState?>(nil)
+    }
+
     private static func purgeGone(_ db: Database, now: Double) throws {
         let gone = try SimServer.filter(Column("goneAt") != nil && Column("goneAt") <= now).fetchAll(db)
         for server in gone {
@@ -249,7 +288,7 @@ public struct SimCloud: CloudProvider, LoadBalancing {
     }
 
     /// A number in [0, 1) fixed by the node name, so boot times spread but repeat.
-    static func spread(of name: String) -> Double {
+    public static func spread(of name: String) -> Double {
         var hash: UInt64 = 1_469_598_103_934_665_603
         for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
         return Double(hash % 10_000) / 10_000

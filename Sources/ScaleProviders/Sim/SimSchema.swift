@@ -31,6 +31,13 @@ enum SimSchema {
                 t.column("value", .integer).notNull()
             }
         }
+        migrator.registerMigration("Sim: create the request budget") { db in
+            try db.create(table: "simBudget") { t in
+                t.primaryKey("key", .text)
+                t.column("tokens", .double).notNull()
+                t.column("updatedAt", .double).notNull()
+            }
+        }
         return migrator
     }
 }
@@ -63,12 +70,12 @@ struct SimServer: Codable, FetchableRecord, MutablePersistableRecord {
         return (.running, "running")
     }
 
-    func node(at now: Double) -> Node {
+    func node(at now: Double, readinessDelay: Double = 0) -> Node {
         let (state, status) = state(at: now)
         return Node(
             id: String(id ?? 0), name: name, state: state, labels: labels, privateIP: privateIP, publicIP: nil,
             serverType: serverType, createdAt: Date(timeIntervalSince1970: createdAt), providerStatus: status,
-            templateValues: ["port": String(port)])
+            templateValues: ["port": String(port), "ready_at": runningAt.map { String($0 + readinessDelay) } ?? "never"])
     }
 }
 

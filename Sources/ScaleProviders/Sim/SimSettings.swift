@@ -19,6 +19,10 @@ public struct SimSettings: Sendable, Hashable {
     public var snapshotHour: Int
     public var roles: [String: SimRoleSettings]
     public var faults: SimFaults
+    /// From running to ready, as the benchmark's readiness model sees it (`ready_at` on each node).
+    public var readinessDelay: Duration = .zero
+    /// A request budget like Hetzner's: refusals with 429 when it runs out.
+    public var rateLimit: SimRateLimit?
 
     public init(
         apiLatency: Duration = .milliseconds(20), bootTime: Duration = .seconds(2), bootSpread: Duration = .seconds(1),
@@ -34,6 +38,19 @@ public struct SimSettings: Sendable, Hashable {
         self.snapshotHour = snapshotHour
         self.roles = roles
         self.faults = faults
+    }
+}
+
+/// A token bucket: `burst` requests at most, refilled at `perHour` an hour, starting at `initial`.
+public struct SimRateLimit: Sendable, Hashable {
+    public var perHour: Int
+    public var burst: Int
+    public var initial: Int?
+
+    public init(perHour: Int = 3600, burst: Int = 3600, initial: Int? = nil) {
+        self.perHour = perHour
+        self.burst = burst
+        self.initial = initial
     }
 }
 
