@@ -14,6 +14,7 @@ struct ScaleCtl: AsyncParsableCommand {
             """,
         subcommands: [
             Up.self, Down.self, Reconcile.self, PlanCommand.self, Status.self, CalendarCommand.self, History.self,
+            AlertCommand.self,
         ]
     )
 

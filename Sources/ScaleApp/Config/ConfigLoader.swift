@@ -74,10 +74,13 @@ public enum ConfigLoader {
             try role(name, in: rolesTable, fleet: fleetName, templateKeys: Template.standardKeys.union(provider.extraTemplateKeys))
         }
         try rolesTable.finish()
+        let alerts = try alertsConfiguration(root, resolve: resolve)
         try root.finish()
 
         let fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles)
-        return Configuration(file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider)
+        return Configuration(
+            file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
+            alerts: alerts)
     }
 
     private static func role(_ name: String, in roles: TOMLReader, fleet: String, templateKeys: Set<String>) throws -> RoleSettings {

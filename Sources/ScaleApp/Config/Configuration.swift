@@ -30,6 +30,8 @@ public struct Configuration: Sendable {
     public var execution: ExecutionSettings
     public var retry: ProviderCalls.Policy
     public var provider: ProviderSettings
+    /// `[alerts]`: email and webhook channels, dedupe, success summaries.
+    public var alerts = AlertsConfiguration()
 
     /// The default places: `./scalectl.toml`, then `/etc/scalectl/scalectl.toml`.
     public static let defaultPaths = ["scalectl.toml", "/etc/scalectl/scalectl.toml"]
