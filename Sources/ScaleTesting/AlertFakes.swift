@@ -1,4 +1,5 @@
 import Foundation
+import ScaleStore
 
 /// Requests or messages a fake server wrote to a directory, one JSON file each (see `Tests/Fakes/`).
 public struct RecordingDirectory: Sendable {
@@ -65,4 +66,34 @@ public struct FakeWebhookReceiver: Sendable {
     }
 
     public func stop() async { await server.stop() }
+}
+
+/// One row of the alert journal, as end-to-end tests check it.
+public struct JournaledAlert: Sendable {
+    public var channel: String
+    public var kind: String
+    public var title: String
+    public var delivered: Bool
+    public var attempts: Int
+    public var error: String?
+    public var resolved: Bool
+}
+
+extension TestFleet {
+    /// The alert journal of fleet `fleet` in this configuration's database, newest first.
+    public func alertJournal(fleet: String = "t") throws -> [JournaledAlert] {
+        let store = try Store(path: database, fleet: fleet)
+        return try store.alerts(limit: 1000).map {
+            JournaledAlert(
+                channel: $0.channel, kind: $0.alert.kind.rawValue, title: $0.alert.title, delivered: $0.deliveredAt != nil,
+                attempts: $0.attempts, error: $0.error, resolved: $0.resolvedAt != nil)
+        }
+    }
+
+    /// Every byte of the database files (the main file, and the write-ahead log beside it).
+    public func databaseBytes() -> Data {
+        ["", "-wal", "-shm"].reduce(into: Data()) { data, suffix in
+            data.append(FileManager.default.contents(atPath: database + suffix) ?? Data())
+        }
+    }
 }
