@@ -13,16 +13,16 @@ public struct WebhookDocument: Encodable, Sendable {
     public struct NodeDocument: Encodable, Sendable {
         var name: String
         var id: String
-        var address: OrNull<String>
+        var address: Nullable<String>
         var state: String
     }
 
     public struct ProviderErrorDocument: Encodable, Sendable {
         var provider: String
-        var status: OrNull<Int>
+        var status: Nullable<Int>
         var code: String
         var message: String
-        var requestId: OrNull<String>
+        var requestId: Nullable<String>
 
         private enum CodingKeys: String, CodingKey {
             case provider, status, code, message, requestId = "request_id"
@@ -35,15 +35,15 @@ public struct WebhookDocument: Encodable, Sendable {
     var command: String
     var title: String
     var text: String
-    var event: OrNull<EventDocument>
-    var step: OrNull<String>
-    var role: OrNull<String>
+    var event: Nullable<EventDocument>
+    var step: Nullable<String>
+    var role: Nullable<String>
     var nodes: [NodeDocument]
     var details: [String]
-    var providerError: OrNull<ProviderErrorDocument>
-    var action: OrNull<String>
+    var providerError: Nullable<ProviderErrorDocument>
+    var action: Nullable<String>
     var commands: [String]
-    var problemKey: OrNull<String>
+    var problemKey: Nullable<String>
     var at: String
 
     private enum CodingKeys: String, CodingKey {
@@ -57,31 +57,19 @@ public struct WebhookDocument: Encodable, Sendable {
         command = alert.command
         title = alert.title
         text = alert.text
-        event = OrNull(alert.event.map { EventDocument(id: $0.id, name: $0.name, start: TimeText.iso($0.start)) })
-        step = OrNull(alert.step)
-        role = OrNull(alert.role)
-        nodes = alert.nodes.map { NodeDocument(name: $0.name, id: $0.id, address: OrNull($0.address), state: $0.state) }
+        event = Nullable(alert.event.map { EventDocument(id: $0.id, name: $0.name, start: TimeText.iso($0.start)) })
+        step = Nullable(alert.step)
+        role = Nullable(alert.role)
+        nodes = alert.nodes.map { NodeDocument(name: $0.name, id: $0.id, address: Nullable($0.address), state: $0.state) }
         details = alert.details
-        providerError = OrNull(alert.providerError.map {
+        providerError = Nullable(alert.providerError.map {
             ProviderErrorDocument(
-                provider: $0.provider, status: OrNull($0.status), code: $0.code, message: $0.message, requestId: OrNull($0.requestID))
+                provider: $0.provider, status: Nullable($0.status), code: $0.code, message: $0.message, requestId: Nullable($0.requestID))
         })
-        action = OrNull(alert.action)
+        action = Nullable(alert.action)
         commands = alert.commands
-        problemKey = OrNull(alert.kind == .failure || alert.kind == .resolved ? alert.problemKey : nil)
+        problemKey = Nullable(alert.kind == .failure || alert.kind == .resolved ? alert.problemKey : nil)
         at = TimeText.iso(alert.at)
-    }
-}
-
-/// An optional that JSON shows as `null` rather than leaving the key out.
-struct OrNull<Wrapped: Encodable & Sendable>: Encodable, Sendable {
-    var value: Wrapped?
-
-    init(_ value: Wrapped?) { self.value = value }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }
 
