@@ -21,6 +21,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSpawn"),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .target(
             name: "ScaleCore",
             dependencies: ["CSpawn", .product(name: "Logging", package: "swift-log")],
@@ -42,9 +44,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ScaleAlerts",
+            dependencies: [
+                "ScaleCore", "CCurl", "CCurlShim",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "ScaleApp",
             dependencies: [
-                "ScaleCore", "ScaleStore", "ScaleProviders",
+                "ScaleCore", "ScaleStore", "ScaleProviders", "ScaleAlerts",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -77,8 +88,13 @@ let package = Package(
         .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["ScaleTesting", "ScaleProviders", "ScaleStore"], swiftSettings: strict),
         .testTarget(name: "HetznerTests", dependencies: ["ScaleProviders", "ScaleApp", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleAlertsTests", dependencies: ["ScaleAlerts", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ScaleTesting", "ScaleProviders", "ScaleStore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

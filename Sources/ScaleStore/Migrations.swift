@@ -92,6 +92,27 @@ extension Store {
             }
         }
 
+        migrator.registerMigration("Create alerts") { db in
+            try db.create(table: "alert") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("fleet", .text).notNull()
+                t.column("runID", .integer)
+                t.column("mode", .text)
+                t.column("kind", .text).notNull()
+                t.column("problemKey", .text)
+                t.column("channel", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("payload", .jsonText).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("deliveredAt", .datetime)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("error", .text)
+                t.column("repeats", .integer).notNull().defaults(to: 0)
+                t.column("resolvedAt", .datetime)
+            }
+            try db.create(index: "alert_open", on: "alert", columns: ["fleet", "kind", "resolvedAt"])
+        }
+
         return migrator
     }
 }

@@ -29,7 +29,7 @@ public final class AppContext: Sendable {
     public let clock: any ScaleClock
     public let console: Console
     public let logger: Logger
-    private let environment: [String: String]
+    let environment: [String: String]
     private let built = Mutex<ProviderBundle?>(nil)
 
     /// The fleet's settings; with `lead = "auto"` the lead is the one learned from past scale-ups.

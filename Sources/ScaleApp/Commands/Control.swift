@@ -1,4 +1,5 @@
 import Foundation
+import ScaleAlerts
 import ScaleCore
 import ScaleStore
 
@@ -26,6 +27,7 @@ public struct Control: Sendable {
         // Credentials and the provider first: a configuration problem must change nothing, not even the lock.
         let bundle = try context.providerBundle()
         let calls = try context.providerCalls()
+        let alerts = try context.alertDispatcher()
         let start = try store.startRun(command: command.rawValue, at: clock.now())
         if let dead = start.takenOver {
             console.problem("warning: took over the lock of \(dead.description), whose process is gone; that run is marked interrupted")
@@ -52,7 +54,7 @@ public struct Control: Sendable {
             let failure = StepFailure(
                 role: "fleet", step: "observe", summary: "could not observe the fleet: \(error)",
                 providerError: error as? ProviderError, action: "changed nothing")
-            await alert([failure], command: command, plan: nil)
+            await alert([failure], command: command, plan: nil, runID: start.runID, dispatcher: alerts)
             try? store.finishRun(start.runID, outcome: .failed, summary: nil, error: failure.summary)
             if context.console.json { console.emit(RunOutput(runID: start.runID, command: command, plan: nil, report: nil, failure: failure.summary)) }
             return ControlOutcome(status: .failed, runID: start.runID, calls: calls)
@@ -90,10 +92,14 @@ public struct Control: Sendable {
             console.problem("\(command.rawValue): stopped by a shutdown signal; the next run takes over")
             return ControlOutcome(status: .failed, runID: start.runID, plan: plan, report: report, observation: observed, calls: calls)
         }
-        await alert(report.failures, command: command, plan: plan)
-
         for warning in report.warnings { console.problem("warning: \(warning)") }
         let summary = RunSummary.line(report)
+        if report.succeeded {
+            await succeeded(report, summary: summary, command: command, plan: plan, runID: start.runID, dispatcher: alerts)
+        } else {
+            await alert(report.failures, command: command, plan: plan, runID: start.runID, dispatcher: alerts)
+        }
+
         try store.finishRun(
             start.runID, outcome: report.succeeded ? .ok : .failed, summary: summary,
             error: report.failures.first.map(\.description))
@@ -108,16 +114,40 @@ public struct Control: Sendable {
             status: report.succeeded ? .ok : .failed, runID: start.runID, plan: plan, report: report, observation: observed, calls: calls)
     }
 
-    private func alert(_ failures: [StepFailure], command: Command, plan: Plan?) async {
+    /// Shows each failure on stderr, then sends it to the configured channels (deduplicated, journaled).
+    private func alert(_ failures: [StepFailure], command: Command, plan: Plan?, runID: Int64, dispatcher: AlertDispatcher) async {
         let event = plan?.window?.primary ?? plan?.nextWindow?.primary
-        for failure in failures {
-            let alert = Alert.failure(
-                failure, command: command.rawValue, fleet: context.fleet.fleet, event: event,
-                zone: context.fleet.timeZone, now: context.clock.now())
+        let alerts = failures.map {
+            Alert.failure($0, command: command.rawValue, fleet: context.fleet.fleet, event: event, zone: context.fleet.timeZone, now: context.clock.now())
+        }
+        for alert in alerts {
             for notifier in [ConsoleNotifier(console: context.console)] + notifiers {
                 await notifier.send(alert)
             }
         }
+        let deliveries = await dispatcher.failed(alerts, runID: runID, mode: plan.map { $0.mode.rawValue })
+        AlertOutput.show(deliveries, console: context.console, zone: context.fleet.timeZone, dedupe: dispatcher.settings.dedupe)
+    }
+
+    /// After a run in which every step passed: "resolved" for the problems it cleared, and the success
+    /// summary when configured and the run created or deleted nodes.
+    private func succeeded(
+        _ report: ExecutionReport, summary: String, command: Command, plan: Plan, runID: Int64, dispatcher: AlertDispatcher
+    ) async {
+        let event = plan.window?.primary ?? plan.nextWindow?.primary
+        let zone = context.fleet.timeZone
+        let now = context.clock.now()
+        let changed = !report.created.isEmpty || !report.deleted.isEmpty
+        let success = changed
+            ? Alert.success(
+                command: command.rawValue, mode: plan.mode.rawValue, fleet: context.fleet.fleet, event: event,
+                created: report.created.count, deleted: report.deleted.count, duration: report.duration, summary: summary,
+                zone: zone, now: now)
+            : nil
+        let deliveries = await dispatcher.succeeded(mode: plan.mode.rawValue, eventID: event?.id, runID: runID, success: success) {
+            Alert.resolved($0, since: $1, runs: $2, command: command.rawValue, run: runID, summary: summary, event: event, zone: zone, now: now)
+        }
+        AlertOutput.show(deliveries, console: context.console, zone: zone, dedupe: dispatcher.settings.dedupe)
     }
 }
 

@@ -93,12 +93,13 @@ public enum ConfigLoader {
             }
             try table.finish()
         }
+        let alerts = try alertsConfiguration(root, resolve: resolve)
         try root.finish()
 
         let fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles, maxNodes: maxNodes)
         return Configuration(
             file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
-            leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon)
+            leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon, alerts: alerts)
     }
 
     private static func role(_ name: String, in roles: TOMLReader, fleet: String, templateKeys: Set<String>) throws -> RoleSettings {

@@ -41,6 +41,8 @@ public struct Configuration: Sendable {
     /// Added to what scale-ups took, for the learned lead and the lead warning.
     public var leadSafety: Duration
     public var daemon: DaemonSettings
+    /// `[alerts]`: email and webhook channels, dedupe, success summaries.
+    public var alerts = AlertsConfiguration()
 
     /// Settings of `scalectl daemon`.
     public struct DaemonSettings: Sendable, Hashable {

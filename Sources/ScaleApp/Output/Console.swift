@@ -74,15 +74,3 @@ struct ConsoleNotifier: Notifier {
         console.problem(alert.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
     }
 }
-
-/// An optional that JSON shows as `null` rather than leaving the key out: for contract fields.
-struct Nullable<Wrapped: Encodable & Sendable>: Encodable, Sendable {
-    var value: Wrapped?
-
-    init(_ value: Wrapped?) { self.value = value }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let value { try container.encode(value) } else { try container.encodeNil() }
-    }
-}
