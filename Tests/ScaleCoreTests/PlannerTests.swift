@@ -164,3 +164,24 @@ struct PlannerTests {
         #expect(plan.overrides.isEmpty)
     }
 }
+
+struct AlertContentTests {
+    @Test func aFailureAlertNamesTheStepNodesProviderAnswerAndOverrides() {
+        let zone = TimeZone(identifier: "Europe/Madrid")!
+        let event = Fixture.event(1, "2026-11-23 21:00", "2026-11-23 23:00")
+        let node = Node(id: "812", name: "m-frontal-1-4", state: .running, privateIP: "10.0.0.7")
+        let failure = StepFailure(
+            role: "frontal", step: "await-healthy", summary: "2 of 5 frontal nodes unhealthy on the load balancer lb", nodes: [node],
+            details: ["m-frontal-1-4 (id 812, 10.0.0.7, running): unhealthy"],
+            providerError: ProviderError(provider: "hetzner", operation: "read health", status: 503, code: "unavailable", message: "try later", requestID: "c0ffee"),
+            action: "kept every node attached")
+        let hold = Override(id: 3, action: .setCount(role: "frontal", count: 5, eventID: 1), reason: "record audience", author: "ana", createdAt: Fixture.at("2026-11-23 12:00"), expiresAt: nil)
+        let alert = Alert.failure(failure, command: "up", fleet: "m", event: event, zone: zone, now: Fixture.at("2026-11-23 20:22"), overrides: [hold])
+        #expect(alert.title == "Show 1 2026-11-23 21:00 +01:00: 2 of 5 frontal nodes unhealthy on the load balancer lb, 38 min before start")
+        for text in ["Step: await-healthy (role frontal)", "m-frontal-1-4 (id 812, 10.0.0.7, running)", "hetzner unavailable (HTTP 503): try later [request id c0ffee]",
+                     "What the controller did: kept every node attached", "scalectl override set frontal N --reason TEXT",
+                     "Overrides in force:", "#3 set frontal to 5 for event #1 by ana: record audience"] {
+            #expect(alert.text.contains(text), "missing \(text)")
+        }
+    }
+}

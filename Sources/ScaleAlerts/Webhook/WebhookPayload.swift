@@ -43,12 +43,13 @@ public struct WebhookDocument: Encodable, Sendable {
     var providerError: Nullable<ProviderErrorDocument>
     var action: Nullable<String>
     var commands: [String]
+    var overrides: [String]
     var problemKey: Nullable<String>
     var at: String
 
     private enum CodingKeys: String, CodingKey {
         case version, kind, fleet, command, title, text, event, step, role, nodes, details
-        case providerError = "provider_error", action, commands, problemKey = "problem_key", at
+        case providerError = "provider_error", action, commands, overrides, problemKey = "problem_key", at
     }
 
     public init(_ alert: Alert) {
@@ -68,6 +69,7 @@ public struct WebhookDocument: Encodable, Sendable {
         })
         action = Nullable(alert.action)
         commands = alert.commands
+        overrides = alert.overrides
         problemKey = Nullable(alert.kind == .failure || alert.kind == .resolved ? alert.problemKey : nil)
         at = TimeText.iso(alert.at)
     }

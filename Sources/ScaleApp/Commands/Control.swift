@@ -118,7 +118,9 @@ public struct Control: Sendable {
     private func alert(_ failures: [StepFailure], command: Command, plan: Plan?, runID: Int64, dispatcher: AlertDispatcher) async {
         let event = plan?.window?.primary ?? plan?.nextWindow?.primary
         let alerts = failures.map {
-            Alert.failure($0, command: command.rawValue, fleet: context.fleet.fleet, event: event, zone: context.fleet.timeZone, now: context.clock.now())
+            Alert.failure(
+                $0, command: command.rawValue, fleet: context.fleet.fleet, event: event, zone: context.fleet.timeZone,
+                now: context.clock.now(), overrides: plan?.overrides ?? [])
         }
         for alert in alerts {
             for notifier in [ConsoleNotifier(console: context.console)] + notifiers {

@@ -41,6 +41,8 @@ public struct Alert: Sendable, Hashable, Codable {
     public var action: String?
     public var commands: [String]
     public var at: Date
+    /// The on-call overrides in force when it was written (`#3 hold until ... by ana: ...`).
+    public var overrides: [String] = []
 
     /// Failures of the same step of the same role for the same event are one problem.
     public var problemKey: String {
@@ -68,6 +70,10 @@ public struct Alert: Sendable, Hashable, Codable {
             lines.append(line)
         }
         if let action { lines.append("What the controller did: \(action)") }
+        if !overrides.isEmpty {
+            lines.append("Overrides in force:")
+            lines += overrides.map { "  \($0)" }
+        }
         if !commands.isEmpty {
             lines.append("What you can run:")
             lines += commands.map { "  \($0)" }
@@ -79,7 +85,7 @@ public struct Alert: Sendable, Hashable, Codable {
 extension Alert {
     /// The alert for a failed step.
     public static func failure(
-        _ failure: StepFailure, command: String, fleet: String, event: Event?, zone: TimeZone, now: Date
+        _ failure: StepFailure, command: String, fleet: String, event: Event?, zone: TimeZone, now: Date, overrides: [Override] = []
     ) -> Alert {
         var nodes = failure.nodes.map { NodeRef(name: $0.name, id: $0.id, address: $0.privateIP ?? $0.publicIP, state: $0.providerStatus ?? $0.state.rawValue) }
         nodes.sort { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
@@ -96,7 +102,7 @@ extension Alert {
                 "scalectl status", "scalectl history", "scalectl \(command == "down" ? "down" : "up")",
                 "scalectl override set \(failure.role) N --reason TEXT",
             ],
-            at: now)
+            at: now, overrides: overrides.map { $0.summary(zone: zone) })
     }
 
     /// `Mihiluze gala 2026-11-23 21:00 CET: 2 of 5 frontal nodes unhealthy ..., 38 min before start`
