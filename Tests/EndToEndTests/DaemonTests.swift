@@ -11,7 +11,7 @@ struct DaemonTests {
     @Test func scalesUpBeforeTheStartDownAfterTheMarginAndServesMetrics() async throws {
         let port = TestTools.freePort()
         let fleet = try TestFleet(
-            lead: "10s", margin: "2s",
+            lead: "20s", margin: "2s",
             extraRoles: "\n[daemon]\ninterval = \"1s\"\nwatch = \"200ms\"\nmetrics = \"127.0.0.1:\(port)\"")
         defer { Task { await fleet.cleanUp() } }
 
@@ -21,11 +21,11 @@ struct DaemonTests {
         #expect(metrics.contains { $0.name == "scalectl_nodes_desired" && $0.labels["role"] == "frontal" && $0.value == 0 }, "every role is listed before any run")
 
         // An event added while the daemon runs: it notices within its watch interval.
-        let start = Date().addingTimeInterval(15).rounded()
+        let start = Date().addingTimeInterval(25).rounded()
         let end = start.addingTimeInterval(6)
         #expect(try await fleet.run("calendar", "add", "--name", "Flash", "--start", Self.iso(start), "--end", Self.iso(end)).status == 0)
 
-        // The window opens at start - 10s; the fleet must be ready before the start.
+        // The window opens at start - 20s; the fleet must be ready before the start.
         try await daemon.waitForOutput("frontal: 3/3 ready", timeout: .seconds(30))
         #expect(Date() < start, "the fleet was ready before the event started")
         let during = try await Self.scrape(port: port)
@@ -42,7 +42,7 @@ struct DaemonTests {
         #expect((status?["window"] as? [String: Any])?["event"] as? String == "Flash")
 
         // After end + margin, everything goes.
-        try await daemon.waitForOutput("none left", timeout: .seconds(30))
+        try await daemon.waitForOutput("none left", timeout: .seconds(90))
         #expect(Date() >= end.addingTimeInterval(2), "no teardown before the margin was over")
         #expect(try await fleet.nodes(at: Self.iso(Date())).values.allSatisfy(\.isEmpty))
 

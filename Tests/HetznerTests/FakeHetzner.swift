@@ -26,7 +26,7 @@ struct FakeHetzner {
     func settings(_ change: (inout HetznerSettings) -> Void = { _ in }) -> HetznerSettings {
         var settings = HetznerSettings(
             endpoint: URL(string: endpoint)!, location: "fsn1", actionPollInterval: .milliseconds(20),
-            actionTimeout: .seconds(10), shutdownTimeout: .milliseconds(300), requestTimeout: .seconds(5))
+            actionTimeout: .seconds(60), shutdownTimeout: .milliseconds(300), requestTimeout: .seconds(5))
         change(&settings)
         return settings
     }

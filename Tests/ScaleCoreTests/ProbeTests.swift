@@ -86,7 +86,7 @@ struct ProbeTests {
         let started = ContinuousClock.now
         let problem = await quick.check(ReadinessCheck(kind: .command, template: "sleep 30", within: .seconds(1)), node: node, role: "r")
         #expect(problem?.contains("did not finish within 300ms") == true, "\(problem ?? "")")
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(25), "killed at its timeout, not after the command's 30 s")
     }
 
     @Test func templatesRefuseUnknownPlaceholdersAndShellSyntax() throws {

@@ -2,6 +2,7 @@ import FlyingFox
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Serves `/metrics` (Prometheus text) and `/status` (as `status --json`) on a loopback address.
 struct MetricsServer: Service {
@@ -41,6 +42,7 @@ struct MetricsServer: Service {
                 statusCode: code == 200 ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"], body: body)
         }
         logger.info("Serving metrics", metadata: ["metrics.address": "\(host):\(port)"])
+        let stopping = Mutex(false)
         do {
             try await withGracefulShutdownHandler {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -50,10 +52,12 @@ struct MetricsServer: Service {
                     try await group.waitForAll()
                 }
             } onGracefulShutdown: {
+                stopping.withLock { $0 = true }
                 Task { await server.stop() }
             }
-        } catch is CancellationError {
-            // Stopped for shutdown.
+        } catch {
+            // Stopping can end a connection in mid-request (FlyingFox says "disconnected"): part of stopping.
+            guard error is CancellationError || stopping.withLock({ $0 }) else { throw error }
         }
     }
 }
