@@ -402,12 +402,14 @@ extension Executor {
     }
 }
 
-/// Counts nodes that became ready and reports each change.
+/// Counts nodes that became ready; reports the first and last count and at most one a second between,
+/// so a large fleet does not fill a cron mail.
 private actor ReadyCounter {
     let total: Int
     let role: String
     let progress: any ProgressSink
     var ready = 0
+    var lastReport = ContinuousClock.now
 
     init(total: Int, role: String, progress: any ProgressSink) {
         self.total = total
@@ -418,6 +420,9 @@ private actor ReadyCounter {
 
     func add() {
         ready += 1
+        let now = ContinuousClock.now
+        guard ready == total || now - lastReport >= .seconds(1) else { return }
+        lastReport = now
         progress.report(.counted(role: role, what: "ready", done: ready, total: total))
     }
 }
