@@ -73,15 +73,18 @@ public actor ProviderCalls {
         while true {
             attempt += 1
             try checkBreaker(operation)
-            try await pace()
+            let paced = try await pace()
             counts[kind, default: 0] += 1
             do {
                 let value = try await body()
+                if paced { budget.answered() }
                 consecutiveFailures = 0
                 return value
             } catch is CancellationError {
+                if paced { budget.answered() }
                 throw CancellationError()
             } catch {
+                if paced { budget.answered() }
                 let failure = classify(error, operation: operation)
                 errorCounts[kind, default: 0] += 1
                 consecutiveFailures += 1
@@ -99,14 +102,20 @@ public actor ProviderCalls {
         }
     }
 
-    /// Waits as long as the request budget asks before a call.
-    private func pace() async throws {
-        guard let rateLimit, let state = await rateLimit.rateLimitState() else { return }
+    /// Waits as long as the request budget asks before a call; true when the call counts against it.
+    private func pace() async throws -> Bool {
+        guard let rateLimit, let state = await rateLimit.rateLimitState() else { return false }
         let wait = budget.admit(state, now: clock.now())
-        guard wait > .zero else { return }
+        guard wait > .zero else { return true }
         pacedFor += wait
         logger.debug("Pacing provider calls", metadata: ["provider.name": "\(provider)", "rate.remaining": "\(state.remaining)", "rate.wait": "\(DurationText.format(wait))"])
-        try await clock.sleep(for: wait)
+        do {
+            try await clock.sleep(for: wait)
+        } catch {
+            budget.answered()
+            throw error
+        }
+        return true
     }
 
     /// Throws when the breaker is open; callers that retry by themselves check it between attempts.

@@ -29,26 +29,26 @@ public protocol RateLimitReporting: Sendable {
     func rateLimitState() async -> RateLimitState?
 }
 
-/// The client side of a request budget: counts what this process spent since the provider last reported,
-/// adds what refilled since, and makes a call wait when fewer than `reserve` requests would be left.
+/// The client side of a request budget: from what the provider last reported, plus what refilled since,
+/// minus the calls admitted and not yet answered (the report cannot know them), it makes a call wait
+/// when fewer than `reserve` requests would be left.
 struct RateBudget: Sendable {
     var reserve: Int
-    private var observed: Date?
-    private var spent = 0
+    /// Calls admitted whose answer has not come back.
+    private(set) var inFlight = 0
 
     init(reserve: Int) { self.reserve = reserve }
 
-    /// How long the next call must wait (zero when the budget allows it now); counts the call as spent.
+    /// How long the next call must wait (zero when the budget allows it now); counts it as in flight.
     mutating func admit(_ state: RateLimitState, now: Date) -> Duration {
-        if state.observedAt != observed {
-            observed = state.observedAt
-            spent = 0
-        }
         let perRequest = state.secondsPerRequest
         let refilled = Int(max(0, now.timeIntervalSince(state.observedAt)) / perRequest)
-        let available = min(state.limit, state.remaining + refilled) - spent
-        spent += 1
+        let available = min(state.limit, state.remaining + refilled) - inFlight
+        inFlight += 1
         guard available <= reserve else { return .zero }
         return Duration(timeInterval: min(60, perRequest * Double(reserve - available + 1)))
     }
+
+    /// The call's answer came back (or it failed): the provider's next report accounts for it.
+    mutating func answered() { inFlight = max(0, inFlight - 1) }
 }
