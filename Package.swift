@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "scalectl", targets: ["scalectl"]),
         .executable(name: "scalectl-bench", targets: ["ScaleBench"]),
+        .executable(name: "scalectl-fuzz", targets: ["ScaleFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -77,6 +78,7 @@ let package = Package(
             dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        .executableTarget(name: "ScaleFuzz", dependencies: ["ScaleApp"], swiftSettings: strict),
         .target(
             name: "ScaleTesting",
             dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", "ScaleApp"],

@@ -67,6 +67,14 @@ struct ConfigLoaderTests {
         ("[provider]", "[provider]\nprofile = \"providers/none.toml\"", "provider.profile: cannot read the provider profile"),
         ("[controller]", "[controler]\nfleet = \"x\"\n[controller]", "scalectl.toml:1: controler: unknown key"),
         ("lead = \"45m\"", "lead = \"45m", "scalectl.toml:4: not valid TOML"),
+        // toml++ aborted on these (found by make fuzz) instead of reporting them.
+        ("[roles.celery]", "[roles.cèlery]", "scalectl.toml:19: not valid TOML: the character \"è\" may appear only inside a quoted string"),
+        ("count = 5", "cöunt = 5", "scalectl.toml:13: not valid TOML: the character \"ö\""),
+        ("[roles.celery]", "[\u{02}roles.celery]", "scalectl.toml:19: not valid TOML: a table header needs a name"),
+        ("[roles.celery]", "[# roles.celery]", "scalectl.toml:19: not valid TOML: a table header needs a name right after \"[\""),
+        ("[roles.celery]", "[[\n", "scalectl.toml:19: not valid TOML: a table header needs a name"),
+        ("count = 5", "count = 5\u{7F}", "scalectl.toml:13: not valid TOML: a control character (code 127) outside a string"),
+        ("lead = \"45m\"", "lead = \"45m\" # ok: comments and \"strings\" may hold é\nleäd = 1", "scalectl.toml:5: not valid TOML: the character \"ä\""),
     ]
 
     @Test(arguments: broken)

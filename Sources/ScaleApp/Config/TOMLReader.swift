@@ -11,6 +11,7 @@ struct TOMLSource {
     /// Parses `text`; syntax errors carry the parser's line.
     init(file: String, text: String) throws {
         self.file = file
+        try TOMLGuard.check(text, file: file)
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
