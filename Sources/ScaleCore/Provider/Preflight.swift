@@ -6,8 +6,10 @@ import Foundation
 
 /// Whether a server type can be ordered where the provider creates nodes.
 public enum TypeAvailability: Sendable, Hashable {
-    /// It can be ordered in `place` (a location, a region); `note` tells what may change that.
+    /// It can be ordered in `place` (a location, a region); `note` says more, when there is more.
     case orderable(in: String, note: String? = nil)
+    /// It can be ordered in `place` until `until`, then no more.
+    case deprecated(in: String, until: Date)
     /// It cannot be ordered in `place` now, for `reason`.
     case unavailable(in: String, reason: String)
     /// The API does not say.

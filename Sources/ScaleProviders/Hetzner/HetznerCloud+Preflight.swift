@@ -38,8 +38,10 @@ extension HetznerCloud: ServerTypeAvailability, QuotaReporting, BalancerLookup {
         if here.available == false {
             return .unavailable(in: wanted, reason: "Hetzner lists \(serverType) as not available in \(wanted) right now\(alternatives)")
         }
-        let ending = here.deprecation?.unavailableAfter ?? type.deprecation?.unavailableAfter
-        return .orderable(in: wanted, note: ending.map { "\(serverType) is deprecated: it can be ordered until \(TimeText.iso($0))" })
+        if let ending = here.deprecation?.unavailableAfter ?? type.deprecation?.unavailableAfter {
+            return .deprecated(in: wanted, until: ending)
+        }
+        return .orderable(in: wanted)
     }
 
     /// Every server of the project, whoever made it; the limit is not in the API (Hetzner shows it in
