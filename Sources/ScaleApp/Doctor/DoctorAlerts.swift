@@ -15,14 +15,17 @@ public protocol DoctorAlerts: Sendable {
 }
 
 /// What became of one alert on one channel.
-public struct ChannelDelivery: Sendable, Hashable, Encodable {
+public struct ChannelDelivery: Sendable, Hashable {
     public var channel: String
+    /// The alert's first line.
+    public var alert: String
     /// Why it was not delivered; nil when it was.
     public var problem: String?
     public var delivered: Bool { problem == nil }
 
-    public init(channel: String, problem: String? = nil) {
+    public init(channel: String, alert: String, problem: String? = nil) {
         self.channel = channel
+        self.alert = alert
         self.problem = problem
     }
 }
@@ -51,14 +54,14 @@ public struct NotifierAlerts: DoctorAlerts {
         for (index, notifier) in notifiers.enumerated() {
             guard let confirming = notifier as? any ConfirmingNotifier else {
                 await notifier.send(alert)
-                deliveries.append(ChannelDelivery(channel: "notifier \(index + 1)"))
+                deliveries.append(ChannelDelivery(channel: "notifier \(index + 1)", alert: alert.title))
                 continue
             }
             do {
                 try await confirming.deliver(alert)
-                deliveries.append(ChannelDelivery(channel: confirming.channel))
+                deliveries.append(ChannelDelivery(channel: confirming.channel, alert: alert.title))
             } catch {
-                deliveries.append(ChannelDelivery(channel: confirming.channel, problem: "\(error)"))
+                deliveries.append(ChannelDelivery(channel: confirming.channel, alert: alert.title, problem: "\(error)"))
             }
         }
         return deliveries

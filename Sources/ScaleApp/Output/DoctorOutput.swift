@@ -6,11 +6,13 @@ import ScaleCore
 struct DoctorOutput: Encodable, Sendable {
     struct Delivery: Encodable, Sendable {
         var channel: String
+        var alert: String
         var delivered: Bool
         var problem: Nullable<String>
 
         init(_ delivery: ChannelDelivery) {
             channel = delivery.channel
+            alert = delivery.alert
             delivered = delivery.delivered
             problem = Nullable(delivery.problem)
         }
