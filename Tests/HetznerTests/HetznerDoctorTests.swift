@@ -28,81 +28,34 @@ struct HetznerDoctorTests {
         var testDescription: String { name }
     }
 
-    struct Fleet {
-        let fake: FakeHetzner
-        let directory: TemporaryDirectory
-        let config: String
+    typealias Fleet = HetznerEndToEndTests.Fleet
 
-        static func start(_ scenario: Scenario, controller: String = "") async throws -> Fleet {
-            let fake = try await FakeHetzner.start()
-            switch scenario.images {
-            case .fresh:
-                try await fake.seedFleetImages()
-            case .noCelery:
-                try await fake.seed(["images": [["description": "frontal-new", "labels": ["role": "frontal"], "created": "2026-11-23T13:00:00+00:00"]]])
-            case .staleCelery:
-                try await fake.seedFleetImages(created: "2026-11-22T08:00:00+00:00")
-            }
-            if scenario.balancer { try await fake.seed(["load_balancers": [["name": "t-lb"]]]) }
-            if scenario.strangers > 0 {
-                try await fake.seed(["servers": (1...scenario.strangers).map { ["name": "db-\($0)", "labels": ["team": "data"]] }])
-            }
-            if let faults = scenario.faults {
-                try await fake.faults(try #require(try JSONSerialization.jsonObject(with: Data(faults.utf8)) as? [String: Any]))
-            }
-            let directory = try TemporaryDirectory("scalectl-hetzner-doctor")
-            let config = try directory.write("scalectl.toml", """
-                [controller]
-                database = "state/scalectl.sqlite"
-                fleet = "t"
-                timezone = "Europe/Madrid"
-                drain = "100ms"
-                poll_interval = "100ms"
-                boot_timeout = "20s"
-                health_timeout = "10s"
-                gone_timeout = "10s"
-                \(controller)
-
-                [provider]
-                kind = "hetzner"
-                endpoint = "\(fake.endpoint)"
-                token_env = "TEST_HCLOUD_TOKEN"
-                location = "nbg1"
-                action_poll_interval = "20ms"
-                shutdown_timeout = "500ms"
-                backoff = "50ms"
-                max_backoff = "200ms"
-                \(scenario.provider)
-
-                [roles.frontal]
-                count = 3
-                server_type = "cpx31"
-                snapshot = { labels = "role=frontal", max_age = "30h" }
-                load_balancer = "t-lb"
-
-                [roles.celery]
-                count = 2
-                server_type = "cpx41"
-                snapshot = { labels = "role=celery", max_age = "30h" }
-                """)
-            let fleet = Fleet(fake: fake, directory: directory, config: config)
-            let added = try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00")
-            #expect(added.status == 0, "\(added)")
-            return fleet
+    /// A fleet on the fake, seeded as the scenario says.
+    static func start(_ scenario: Scenario, controller: String = "") async throws -> Fleet {
+        let fleet = try await Fleet.start(seed: false, controller: controller, provider: scenario.provider)
+        let fake = fleet.fake
+        switch scenario.images {
+        case .fresh:
+            try await fake.seedFleetImages()
+        case .noCelery:
+            try await fake.seed(["images": [["description": "frontal-new", "labels": ["role": "frontal"], "created": "2026-11-23T13:00:00+00:00"]]])
+        case .staleCelery:
+            try await fake.seedFleetImages(created: "2026-11-22T08:00:00+00:00")
         }
-
-        func run(_ arguments: String..., token: String? = FakeHetzner.token) async throws -> CLIResult {
-            try await CLI.run(arguments + ["--config", config], environment: ["TEST_HCLOUD_TOKEN": token ?? ""])
+        if scenario.balancer { try await fake.seed(["load_balancers": [["name": "t-lb"]]]) }
+        if scenario.strangers > 0 {
+            try await fake.seed(["servers": (1...scenario.strangers).map { ["name": "db-\($0)", "labels": ["team": "data"]] }])
         }
-
-        func stop() async {
-            await fake.stop()
-            directory.remove()
+        if let faults = scenario.faults {
+            try await fake.faults(try #require(try JSONSerialization.jsonObject(with: Data(faults.utf8)) as? [String: Any]))
         }
+        return fleet
     }
 
+    static func token(_ token: String?) -> [String: String] { ["TEST_HCLOUD_TOKEN": token ?? ""] }
+
     @Test func aCleanRunOnlyReadsAndPasses() async throws {
-        let fleet = try await Fleet.start(Scenario(name: "clean", check: "", message: ""))
+        let fleet = try await Self.start(Scenario(name: "clean", check: "", message: ""))
         defer { Task { await fleet.stop() } }
         let result = try await fleet.run("doctor", "--at", Self.afternoon)
         #expect(result.status == 0, "\(result)")
@@ -145,9 +98,9 @@ struct HetznerDoctorTests {
 
     @Test(arguments: scenarios)
     func eachFailingCheckExits1(_ scenario: Scenario) async throws {
-        let fleet = try await Fleet.start(scenario)
+        let fleet = try await Self.start(scenario)
         defer { Task { await fleet.stop() } }
-        let result = try await fleet.run("doctor", "--at", Self.afternoon, token: scenario.token)
+        let result = try await fleet.run("doctor", "--at", Self.afternoon, environment: Self.token(scenario.token))
         #expect(result.status == 1, "\(result)")
         #expect(result.stderr.contains("FAILED   \(scenario.message)"), "\(result.stderr)")
         #expect(result.stderr.contains("preflight check failed: \(scenario.message)"), "the alert: \(result.stderr)")
@@ -165,7 +118,7 @@ struct HetznerDoctorTests {
     }
 
     @Test func aLeadShorterThanPastScaleUpsFails() async throws {
-        let fleet = try await Fleet.start(Scenario(name: "lead", check: "", message: ""), controller: "lead_safety = \"50m\"")
+        let fleet = try await Self.start(Scenario(name: "lead", check: "", message: ""), controller: "lead_safety = \"50m\"")
         defer { Task { await fleet.stop() } }
         #expect(try await fleet.run("calendar", "add", "--name", "Gala 2", "--start", "2026-11-24 21:00", "--end", "2026-11-24 23:00").status == 0)
         let up = try await fleet.run("up", "--at", "2026-11-23T20:30")
