@@ -120,4 +120,45 @@ struct DoctorTests {
         #expect(result.stderr.contains("#2 \"Gala 2\" at 2026-11-24 21:00 +01:00 would be ready about 21:05"), "\(result.stderr)")
         #expect(result.stderr.contains("to do: raise [controller] lead to at least 51m, or set lead = \"auto\""), "\(result.stderr)")
     }
+
+    @Test func sendTestGoesThroughTheConfiguredChannelsAndAFailingOneFailsDoctor() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let hooks = try await FakeWebhookReceiver.start(in: directory)
+        defer { Task { await hooks.stop() } }
+        let fleet = try await Self.fleet(roles: """
+
+            [alerts.webhook.good]
+            url_env = "GOOD_HOOK"
+
+            [alerts.webhook.bad]
+            url_env = "BAD_HOOK"
+            """)
+        defer { Task { await fleet.cleanUp() } }
+        let environment = ["GOOD_HOOK": hooks.url("/hooks/good"), "BAD_HOOK": hooks.url("/status/500")]
+
+        let quiet = try await fleet.run("doctor", "--at", Self.afternoon, environment: environment)
+        #expect(quiet.status == 0, "\(quiet)")
+        #expect(quiet.stdout.contains("ok       alert channels: stderr, webhook.good, webhook.bad; not tested"), "\(quiet.stdout)")
+        #expect(try hooks.received().isEmpty, "nothing is sent without --send-test when every check passes")
+
+        let result = try await fleet.run("doctor", "--send-test", "--at", Self.afternoon, environment: environment)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("FAILED   alert channels: the test alert failed on 1 of 3 channels: webhook.bad: "), "\(result.stderr)")
+        #expect(result.stderr.contains("500"), "the channel's answer: \(result.stderr)")
+        #expect(result.stderr.contains("alerted on stderr, webhook.good; not delivered to webhook.bad"), "\(result.stderr)")
+        let good = try hooks.received().filter { $0["path"] as? String == "/hooks/good" }.compactMap { $0["json"] as? [String: Any] }
+        #expect(good.map { $0["kind"] as? String } == ["test", "failure"], "the test alert, then the failed check: \(good)")
+        #expect(good.last?["step"] as? String == "doctor alerts")
+        #expect((good.last?["title"] as? String)?.contains("preflight check failed: alert channels") == true, "\(good)")
+
+        let again = try await fleet.run("doctor", "--send-test", "--at", "2026-11-23T16:35", environment: environment)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("webhook.good already told within the dedupe period"), "the dispatcher's dedupe: \(again.stderr)")
+
+        let unset = try await fleet.run("doctor", "--at", Self.afternoon, environment: ["GOOD_HOOK": hooks.url("/hooks/good")])
+        #expect(unset.status == 1, "\(unset)")
+        #expect(unset.stderr.contains("FAILED   alert channels: the [alerts] channels cannot be used, only stderr: "), "\(unset.stderr)")
+        #expect(unset.stderr.contains("the environment variable BAD_HOOK is not set"), "\(unset.stderr)")
+    }
 }

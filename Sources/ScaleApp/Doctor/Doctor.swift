@@ -83,6 +83,12 @@ public struct Doctor: Sendable {
 
     func alertCheck(sendTest: Bool, now: Date) async -> (DoctorCheck, [ChannelDelivery]) {
         let channels = alerts.channels.joined(separator: ", ")
+        if let problem = alerts.setupProblem {
+            return (DoctorCheck(
+                id: "alerts", title: "alert channels", status: .failed,
+                detail: "the [alerts] channels cannot be used, only \(channels): \(problem)",
+                fix: "give the secrets [alerts] names (environment variables or files), as up and down will need them"), [])
+        }
         guard sendTest else {
             return (DoctorCheck(
                 id: "alerts", title: "alert channels", status: .ok,

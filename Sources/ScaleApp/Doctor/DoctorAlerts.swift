@@ -1,17 +1,23 @@
 import Foundation
+import ScaleAlerts
 import ScaleCore
 
-/// Where `doctor` sends its alerts: the one seam between the checks and the alert channels.
-///
-/// Today it is the notifiers list (stderr first, as `Control` alerts); a dispatcher with dedupe and a
-/// journal can stand behind it instead without touching the checks (see ``AppContext/doctorAlerts(extra:)``).
+/// Where `doctor` sends its alerts: the one seam between the checks and the alert channels (see
+/// ``AppContext/doctorAlerts(extra:)``): stderr and the notifiers list, then the configured channels
+/// behind the alert dispatcher (dedupe, journal).
 public protocol DoctorAlerts: Sendable {
     /// The channels' names, for the checklist: `stderr`, `email`, `webhook.ops`.
     var channels: [String] { get }
+    /// Why the configured channels could not be set up (a secret missing), if so.
+    var setupProblem: String? { get }
     /// Sends the alerts of failed checks; how each channel took them.
     func failed(_ alerts: [Alert]) async -> [ChannelDelivery]
     /// Sends `alert` once through every channel; how each delivery went.
     func test(_ alert: Alert) async -> [ChannelDelivery]
+}
+
+extension DoctorAlerts {
+    public var setupProblem: String? { nil }
 }
 
 /// What became of one alert on one channel.
@@ -21,12 +27,15 @@ public struct ChannelDelivery: Sendable, Hashable {
     public var alert: String
     /// Why it was not delivered; nil when it was.
     public var problem: String?
-    public var delivered: Bool { problem == nil }
+    /// Not sent: the channel was told of the same problem within the dedupe period.
+    public var suppressed: Bool
+    public var delivered: Bool { problem == nil && !suppressed }
 
-    public init(channel: String, alert: String, problem: String? = nil) {
+    public init(channel: String, alert: String, problem: String? = nil, suppressed: Bool = false) {
         self.channel = channel
         self.alert = alert
         self.problem = problem
+        self.suppressed = suppressed
     }
 }
 
@@ -74,10 +83,42 @@ extension ConsoleNotifier: ConfirmingNotifier {
     func deliver(_ alert: Alert) async throws { await send(alert) }
 }
 
+/// The notifiers, then the `[alerts]` channels through the alert dispatcher: failures deduplicated and
+/// journaled (mode `doctor`, so a later run's success does not mark them resolved), tests sent to all.
+struct DispatchedAlerts: DoctorAlerts {
+    let notifiers: NotifierAlerts
+    let dispatcher: AlertDispatcher?
+    let setupProblem: String?
+
+    var channels: [String] { notifiers.channels + (dispatcher?.channels.map(\.name) ?? []) }
+
+    func failed(_ alerts: [Alert]) async -> [ChannelDelivery] {
+        let shown = await notifiers.failed(alerts)
+        return shown + (await dispatcher?.failed(alerts, runID: nil, mode: "doctor") ?? []).map(Self.delivery)
+    }
+
+    func test(_ alert: Alert) async -> [ChannelDelivery] {
+        await notifiers.test(alert) + (await dispatcher?.test(alert) ?? []).map(Self.delivery)
+    }
+
+    static func delivery(_ delivery: Delivery) -> ChannelDelivery {
+        switch delivery.outcome {
+        case .delivered: ChannelDelivery(channel: delivery.channel, alert: delivery.title)
+        case .failed(let problem): ChannelDelivery(channel: delivery.channel, alert: delivery.title, problem: problem)
+        case .suppressed: ChannelDelivery(channel: delivery.channel, alert: delivery.title, suppressed: true)
+        }
+    }
+}
+
 extension AppContext {
-    /// The channels doctor alerts through: stderr, then `extra`. When the alert dispatcher is wired in,
-    /// this is the place to put it behind ``DoctorAlerts``.
+    /// The channels doctor alerts through: stderr, `extra`, then the channels `[alerts]` configures.
+    /// A channel whose secret is missing is not a configuration error here but doctor's finding.
     public func doctorAlerts(extra: [any Notifier] = []) -> any DoctorAlerts {
-        NotifierAlerts(notifiers: [ConsoleNotifier(console: console)] + extra)
+        let notifiers = NotifierAlerts(notifiers: [ConsoleNotifier(console: console)] + extra)
+        do {
+            return DispatchedAlerts(notifiers: notifiers, dispatcher: try alertDispatcher(), setupProblem: nil)
+        } catch {
+            return DispatchedAlerts(notifiers: notifiers, dispatcher: nil, setupProblem: "\(error)")
+        }
     }
 }

@@ -8,12 +8,14 @@ struct DoctorOutput: Encodable, Sendable {
         var channel: String
         var alert: String
         var delivered: Bool
+        var suppressed: Bool
         var problem: Nullable<String>
 
         init(_ delivery: ChannelDelivery) {
             channel = delivery.channel
             alert = delivery.alert
             delivered = delivery.delivered
+            suppressed = delivery.suppressed
             problem = Nullable(delivery.problem)
         }
     }
@@ -71,8 +73,18 @@ struct DoctorOutput: Encodable, Sendable {
         var summary = "doctor: \(checks.count) checks: \(counts[.ok, default: 0]) ok, \(warnings) warning\(warnings == 1 ? "" : "s"), \(failed) FAILED"
         if let skipped = counts[.skipped] { summary += ", \(skipped) skipped" }
         guard failed > 0 else { return console.line(summary) }
-        let reached = alerted.filter(\.delivered).map(\.channel)
-        summary += reached.isEmpty ? "; no alert channel took the alert" : "; alerted on \(Array(Set(reached)).sorted().joined(separator: ", "))"
+        let reached = Self.channels(alerted.filter(\.delivered))
+        summary += reached.isEmpty ? "; no alert channel took the alert" : "; alerted on \(reached)"
+        let told = Self.channels(alerted.filter(\.suppressed))
+        if !told.isEmpty { summary += "; \(told) already told within the dedupe period" }
+        let failed = Self.channels(alerted.filter { $0.problem.value != nil })
+        if !failed.isEmpty { summary += "; not delivered to \(failed)" }
         console.problem(summary)
+    }
+
+    private static func channels(_ deliveries: [Delivery]) -> String {
+        var seen: [String] = []
+        for delivery in deliveries where !seen.contains(delivery.channel) { seen.append(delivery.channel) }
+        return seen.joined(separator: ", ")
     }
 }
