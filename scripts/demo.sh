@@ -17,3 +17,5 @@ run status --at 2026-11-23T20:35
 run down --at 2026-11-23T23:45
 run status --at 2026-11-23T23:46
 run history
+run cost --at 2026-11-24T16:00
+run doctor --at 2026-11-24T16:30

@@ -12,10 +12,17 @@ It follows the public API reference at https://docs.hetzner.cloud/ , these pages
   - Actions: GET /actions?id=...&id=... (the id parameter is required); running -> success | error.
   - Load Balancers: GET /load_balancers (name), GET /load_balancers/{id}, and the actions add_target and
     remove_target (server and label_selector targets, health_status, nested targets of a label selector).
+  - Server Types: GET /server_types (name), each with its per-location prices and `locations` (where it
+    is offered, whether it can be ordered there now, and per-location deprecation).
 
 Test-only paths (never part of the API): GET /__requests (every API request: method, path, query, JSON
 body, whether the token matched), POST /__faults (fault injection, see Faults.update), POST /__seed
 (images, load balancers, servers), GET /__state.
+
+Server types: the catalog SERVER_TYPES is offered in every location. The faults `unavailable_types`
+({"cpx41": ["nbg1"]}: cannot be ordered there now, and POST /servers answers 412 resource_unavailable) and
+`deprecated_types` ({"cpx41": {"nbg1": "2026-01-01T00:00:00+00:00"}}: unavailable after that instant)
+change that.
 
 Run: python3 hetzner_fake.py --port 8080 [--token TOKEN]
 """
@@ -30,6 +37,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 LOCATIONS = {"fsn1", "nbg1", "hel1", "ash", "hil", "sin"}
+# name -> (cores, memory GB, disk GB, EUR per hour, EUR per month)
+SERVER_TYPES = {"cx22": (2, 4, 40, "0.0060", "3.79"), "cpx31": (4, 8, 160, "0.0211", "13.10"),
+                "cpx41": (8, 16, 240, "0.0395", "24.49")}
 HOSTNAME = re.compile(r"^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$")
 LABEL_KEY = re.compile(r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]{0,61}[a-zA-Z0-9])?$")
 LABEL_VALUE = re.compile(r"^([a-zA-Z0-9]([-a-zA-Z0-9_.]{0,61}[a-zA-Z0-9])?)?$")
@@ -104,6 +114,8 @@ class Faults:
         self.unhealthy = set()       # server names the load balancer's health checks fail
         self.rate = {"limit": 3600, "per_second": 1.0}
         self.retry_after = None      # Retry-After seconds on 429s, or None
+        self.unavailable_types = {}  # server type -> [locations] where it cannot be ordered now
+        self.deprecated_types = {}   # server type -> {location: unavailable_after (ISO 8601)}
 
     def update(self, body, state):
         if "rules" in body:
@@ -117,6 +129,10 @@ class Faults:
             self.ignore_shutdown = set(body["ignore_shutdown"])
         if "unhealthy" in body:
             self.unhealthy = set(body["unhealthy"])
+        if "unavailable_types" in body:
+            self.unavailable_types = {k: list(v) for k, v in body["unavailable_types"].items()}
+        if "deprecated_types" in body:
+            self.deprecated_types = {k: dict(v) for k, v in body["deprecated_types"].items()}
         if "rate_limit" in body:
             self.rate = {"limit": body["rate_limit"].get("limit", 3600), "per_second": body["rate_limit"].get("per_second", 1.0)}
             state.tokens = float(body["rate_limit"].get("remaining", self.rate["limit"]))
@@ -266,6 +282,7 @@ class Api:
             ("POST", ("servers", "{id}", "actions", "shutdown")): lambda: self.power(ident, "shutdown_server", body),
             ("POST", ("servers", "{id}", "actions", "poweroff")): lambda: self.power(ident, "stop_server", body),
             ("GET", ("images",)): lambda: self.list_images(query),
+            ("GET", ("server_types",)): lambda: self.list_server_types(query),
             ("GET", ("actions",)): lambda: self.list_actions(query),
             ("GET", ("load_balancers",)): lambda: self.list_balancers(query),
             ("GET", ("load_balancers", "{id}")): lambda: (200, {"load_balancer": self.balancer_view(self.s.balancer(ident))}),
@@ -311,6 +328,8 @@ class Api:
         firewalls = body.get("firewalls", [])
         if not isinstance(firewalls, list) or not all(isinstance(f, dict) and set(f) == {"firewall"} and isinstance(f["firewall"], int) for f in firewalls):
             raise invalid("firewalls", "must be a list of {\"firewall\": id}")
+        if body.get("location", "fsn1") in self.s.faults.unavailable_types.get(server_type, []):
+            raise ApiError(412, "resource_unavailable", "server type %s is unavailable in %s" % (server_type, body.get("location", "fsn1")))
         found = [i for i in self.s.images.values() if str(i["id"]) == str(image) or i.get("name") == image]
         if not found or found[0]["status"] != "available":
             raise invalid("image", "image %s not found or not available" % image)
@@ -365,6 +384,28 @@ class Api:
         if command == "shutdown_server" and server["name"] not in self.s.faults.ignore_shutdown:
             server["status"] = "stopping"
         return 201, {"action": self.s.action(command, [("server", ident)], effect=done)}
+
+    # Server types
+
+    def server_type_view(self, ident, name):
+        cores, memory, disk, hourly, monthly = SERVER_TYPES[name]
+        faults = self.s.faults
+        locations = sorted(LOCATIONS)
+        deprecations = faults.deprecated_types.get(name, {})
+        return {"id": ident, "name": name, "description": name.upper(), "cores": cores, "memory": memory, "disk": disk,
+                "storage_type": "local", "cpu_type": "shared", "architecture": "x86", "deprecation": None,
+                "prices": [{"location": loc, "price_hourly": {"net": hourly, "gross": hourly},
+                            "price_monthly": {"net": monthly, "gross": monthly}} for loc in locations],
+                "locations": [{"id": index + 1, "name": loc, "available": loc not in faults.unavailable_types.get(name, []),
+                               "deprecation": {"announced": "2025-01-01T00:00:00+00:00", "unavailable_after": deprecations[loc]}
+                               if loc in deprecations else None}
+                              for index, loc in enumerate(locations)]}
+
+    def list_server_types(self, query):
+        types = [self.server_type_view(index + 1, name) for index, name in enumerate(sorted(SERVER_TYPES))]
+        if "name" in query:
+            types = [t for t in types if t["name"] == query["name"][0]]
+        return 200, paginate(types, query, "server_types")
 
     # Images and actions
 

@@ -15,10 +15,15 @@ struct HetznerEndToEndTests {
         let directory: TemporaryDirectory
         let config: String
 
-        static func start() async throws -> Fleet {
+        /// - Parameters:
+        ///   - seed: give the fake both roles' snapshots and the balancer `t-lb`.
+        ///   - controller, provider: extra lines for those tables.
+        static func start(seed: Bool = true, controller: String = "", provider: String = "") async throws -> Fleet {
             let fake = try await FakeHetzner.start()
-            try await fake.seedFleetImages()
-            try await fake.seed(["load_balancers": [["name": "t-lb"]]])
+            if seed {
+                try await fake.seedFleetImages()
+                try await fake.seed(["load_balancers": [["name": "t-lb"]]])
+            }
             let directory = try TemporaryDirectory("scalectl-hetzner")
             let config = try directory.write("scalectl.toml", """
                 [controller]
@@ -30,6 +35,7 @@ struct HetznerEndToEndTests {
                 boot_timeout = "20s"
                 health_timeout = "10s"
                 gone_timeout = "10s"
+                \(controller)
 
                 [provider]
                 kind = "hetzner"
@@ -41,6 +47,7 @@ struct HetznerEndToEndTests {
                 shutdown_timeout = "500ms"
                 backoff = "50ms"
                 max_backoff = "200ms"
+                \(provider)
 
                 [provider.prices]
                 cpx31 = 0.0211

@@ -49,15 +49,7 @@ extension ConfigLoader {
         settings.actionTimeout = try positive(table, "action_timeout") ?? settings.actionTimeout
         settings.shutdownTimeout = try table.duration("shutdown_timeout") ?? settings.shutdownTimeout
         settings.requestTimeout = try positive(table, "request_timeout") ?? settings.requestTimeout
-        if let prices = try table.table("prices") {
-            for serverType in prices.keys {
-                guard let price = try prices.number(serverType), price >= 0 else {
-                    throw prices.error(serverType, "must be a price of 0 or more, in EUR per hour, such as \(serverType) = 0.0211")
-                }
-                settings.prices[serverType] = price
-            }
-            try prices.finish()
-        }
+        (settings.prices, settings.monthlyPrices) = try hourlyPrices(table, currency: "EUR")
         return settings
     }
 

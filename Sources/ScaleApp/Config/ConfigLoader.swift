@@ -68,6 +68,7 @@ public enum ConfigLoader {
             providerTable = providerTable.over(try TOMLSource(file: profilePath, text: profileText))
         }
         let retry = try retryPolicy(providerTable)
+        let serverLimit = try providerTable.int("server_limit", in: 1...1_000_000)
         let provider = try providerSettings(providerTable)
 
         guard let rolesTable = try root.table("roles"), !rolesTable.keys.isEmpty else {
@@ -97,9 +98,11 @@ public enum ConfigLoader {
         try root.finish()
 
         let fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles, maxNodes: maxNodes)
-        return Configuration(
+        var configuration = Configuration(
             file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
             leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon, alerts: alerts)
+        configuration.serverLimit = serverLimit
+        return configuration
     }
 
     private static func role(_ name: String, in roles: TOMLReader, fleet: String, templateKeys: Set<String>) throws -> RoleSettings {
@@ -195,6 +198,9 @@ public enum ConfigLoader {
             settings.rateLimit = SimRateLimit(perHour: perHour, burst: burst, initial: try limit.int("initial", in: 0...1_000_000))
             try limit.finish()
         }
+        let prices = try hourlyPrices(table, currency: "EUR")
+        settings.prices.merge(prices.hourly) { $1 }
+        settings.monthlyPrices = prices.monthly
         if let roles = try table.table("roles") {
             for name in roles.keys {
                 guard let role = try roles.table(name) else { continue }
@@ -218,6 +224,9 @@ public enum ConfigLoader {
             settings.faults.attachFailures = try faults.int("attach_failures", in: 0...1000) ?? 0
             settings.faults.attachError = try faults.string("attach_error") ?? "conflict"
             settings.faults.deleteFailures = try faults.int("delete_failures", in: 0...1000) ?? 0
+            settings.faults.unavailableTypes = Set(try faults.strings("unavailable_types") ?? [])
+            settings.faults.missingBalancers = Set(try faults.strings("missing_balancers") ?? [])
+            settings.faults.rejectCredentials = try faults.bool("reject_credentials") ?? false
             for (key, kind) in [("server_errors", "5xx"), ("rate_limited", "429"), ("timeouts", "timeout")] {
                 guard let burst = try faults.table(key) else { continue }
                 let after = try burst.int("after", in: 0...1_000_000) ?? 0

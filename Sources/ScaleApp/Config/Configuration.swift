@@ -43,6 +43,9 @@ public struct Configuration: Sendable {
     public var daemon: DaemonSettings
     /// `[alerts]`: email and webhook channels, dedupe, success summaries.
     public var alerts = AlertsConfiguration()
+    /// `[provider] server_limit`: the most servers the project or account may hold, for `doctor`'s
+    /// quota check where the API does not tell.
+    public var serverLimit: Int? = nil
 
     /// Settings of `scalectl daemon`.
     public struct DaemonSettings: Sendable, Hashable {

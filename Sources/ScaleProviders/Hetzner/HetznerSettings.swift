@@ -33,6 +33,8 @@ public struct HetznerSettings: Sendable, Hashable {
     public var perPage: Int
     /// Server type → price in EUR per hour (as the Hetzner console lists it), for cost reports.
     public var prices: [String: Double]
+    /// Server type → its monthly price in EUR, the cap of a month's hourly charges, when given.
+    public var monthlyPrices: [String: Double] = [:]
     /// Between two polls of running actions, and of servers shutting down.
     public var actionPollInterval: Duration
     /// Longest wait for one action (create, delete, shutdown, target changes).

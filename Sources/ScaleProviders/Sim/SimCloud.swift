@@ -14,9 +14,9 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
     public let name = "sim"
     public let fleet: String
     public let settings: SimSettings
-    private let database: any DatabaseWriter
+    let database: any DatabaseWriter
     private let calendar: any ScaleClock
-    private let physics: any ScaleClock
+    let physics: any ScaleClock
     private let nodeLogDirectory: String
     private let logger: Logger
     private let budget = BudgetBox()
@@ -80,7 +80,7 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
 
     public func createNode(_ spec: NodeSpec) async throws -> Node {
         try await apiCall("create \(spec.name)")
-        if let code = settings.faults.createErrors[spec.name] {
+        if let code = settings.faults.createErrors[spec.name] ?? (settings.faults.unavailableTypes.contains(spec.serverType) ? "resource_unavailable" : nil) {
             throw error("create \(spec.name)", code: code, status: 412, message: "server type \(spec.serverType) is not available right now")
         }
         let now = physics.now().timeIntervalSince1970
@@ -150,6 +150,9 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
     public func attach(_ nodes: [Node], role: String, to balancer: String) async throws {
         try await apiCall("attach \(nodes.count) \(role) nodes to \(balancer)")
         let faults = settings.faults
+        if faults.missingBalancers.contains(balancer) {
+            throw error("attach to \(balancer)", code: "not_found", status: 404, message: "there is no load balancer named \(balancer)")
+        }
         if faults.attachFailures > 0, try await bump("faults:attach") <= faults.attachFailures {
             let passing = faults.attachError == "conflict"
             throw error(
@@ -183,8 +186,11 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
     public func rateLimitState() async -> RateLimitState? { budget.state.withLock { $0 } }
 
     /// One API call's latency, its share of the request budget, and the bursts of failures the faults ask for.
-    private func apiCall(_ operation: String) async throws {
+    func apiCall(_ operation: String) async throws {
         if settings.apiLatency > .zero { try await physics.sleep(for: settings.apiLatency) }
+        if settings.faults.rejectCredentials {
+            throw error(operation, code: "unauthorized", status: 401, message: "unable to authenticate (simulated)")
+        }
         try await spendBudget(operation)
         guard !settings.faults.bursts.isEmpty else { return }
         let number = try await bump("calls")
@@ -241,7 +247,7 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
             arguments: [key]) ?? 1
     }
 
-    private func error(_ operation: String, code: String, status: Int, message: String, retry: ProviderError.Retry = .no) -> ProviderError {
+    func error(_ operation: String, code: String, status: Int, message: String, retry: ProviderError.Retry = .no) -> ProviderError {
         ProviderError(provider: name, operation: operation, status: status, code: code, message: message, requestID: "sim-\(UUID().uuidString.prefix(8))", retry: retry)
     }
 

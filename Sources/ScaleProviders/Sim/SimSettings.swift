@@ -23,6 +23,14 @@ public struct SimSettings: Sendable, Hashable {
     public var readinessDelay: Duration = .zero
     /// A request budget like Hetzner's: refusals with 429 when it runs out.
     public var rateLimit: SimRateLimit?
+    /// Server type → EUR per hour, for cost reports: demo prices unless `[provider.prices]` sets them.
+    public var prices: [String: Double] = SimSettings.demoPrices
+    /// Server type → the monthly cap in EUR, when given.
+    public var monthlyPrices: [String: Double] = [:]
+
+    /// What the demo's server types cost in the sim (the example prices of `providers/hetzner.toml`),
+    /// so its cost reports show money.
+    public static let demoPrices: [String: Double] = ["cpx31": 0.0211, "cpx41": 0.0395]
 
     public init(
         apiLatency: Duration = .milliseconds(20), bootTime: Duration = .seconds(2), bootSpread: Duration = .seconds(1),
@@ -110,6 +118,12 @@ public struct SimFaults: Sendable, Hashable {
     public var attachError: String
     /// The first this many delete calls fail with HTTP 503.
     public var deleteFailures: Int
+    /// Server types that cannot be ordered: creates fail with `resource_unavailable`, preflight says so.
+    public var unavailableTypes: Set<String> = []
+    /// Load balancers that do not exist: attaching fails with `not_found`, preflight says so.
+    public var missingBalancers: Set<String> = []
+    /// Every API call fails with HTTP 401 `unauthorized`, as with a revoked token.
+    public var rejectCredentials = false
 
     public init(
         createErrors: [String: String] = [:], neverRunning: Set<String> = [], deadBoots: [String: Int] = [:],
