@@ -45,7 +45,7 @@ fuzz: deps
 	$(SWIFT) build --product scalectl-fuzz
 	$$($(SWIFT) build --show-bin-path)/scalectl-fuzz --seeds .fuzz/corpus $(CURDIR)
 	# -detect_leaks=0: TOMLKit 0.6.0 never frees a parsed table (no deinit), a bounded leak once per process.
-	cd .fuzz && ../.build-fuzz/debug/scalectl-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -detect_leaks=0 corpus
+	cd .fuzz && ASAN_OPTIONS=detect_leaks=0 ../.build-fuzz/debug/scalectl-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -detect_leaks=0 corpus
 
 clean:
 	rm -rf .build .build-fuzz .demo .fuzz $(VENV)
