@@ -31,33 +31,6 @@ extension Executor {
         }
     }
 
-    // MARK: Replacement
-
-    /// Deletes the nodes a gate left behind and creates them again under the same names (detaching and
-    /// attaching them when the role has a load balancer). The caller then checks the gates again.
-    func replace(_ failure: StepFailure, state: inout PipelineState, scope: RunScope) async throws {
-        let role = state.plan.role
-        let names = failure.replaceable
-        progress.report(.began(role: role, step: "replace", text: "replacing \(Step.list(names)): \(failure.summary)"))
-        try await journaled(role, "replace", "replace \(Step.list(names)) after \(failure.step): \(failure.summary)") {
-            let wanted = Set(names)
-            let old = try await scope.watcher.fresh().filter { wanted.contains($0.name) }
-            let balancer = fleet.role(role)?.loadBalancer
-            if let balancer, let lb = balancers {
-                let members = try await calls.call("health", "read health of \(balancer)") { try await lb.members(of: balancer, role: role) }
-                let attached = old.filter { members[$0.id] != nil }
-                if !attached.isEmpty { try await detach(attached, from: balancer, role: role) }
-            }
-            try await delete(old.filter { $0.state != .deleting }, reason: .replace, role: role, scope: scope)
-            try await awaitGone(names, role: role, scope: scope)
-            if state.snapshot == nil { state.snapshot = try await resolveSnapshot(role: role) }
-            guard let snapshot = state.snapshot else { return }
-            try await create(names, plan: state.plan, snapshot: snapshot, scope: scope)
-            if let balancer { try await attach(names, to: balancer, role: role, scope: scope, fresh: true) }
-        }
-        state.replaced += names
-    }
-
     // MARK: Snapshot
 
     func resolveSnapshot(role: String) async throws -> Snapshot {
@@ -125,7 +98,7 @@ extension Executor {
     }
 
     /// Creates one node. Before any retry the name is looked up, so a create that did happen is never repeated.
-    private func createOne(_ spec: NodeSpec, scope: RunScope) async -> Result<Node, ProviderError> {
+    func createOne(_ spec: NodeSpec, scope: RunScope) async -> Result<Node, ProviderError> {
         do {
             try await journal.record(.intent(
                 name: spec.name, role: spec.role, event: spec.labels[OwnershipLabel.event], serverType: spec.serverType,
@@ -168,7 +141,7 @@ extension Executor {
     }
 
     /// The node by that name if it is ours; an error naming it if someone else's holds the name.
-    private func lookUp(_ spec: NodeSpec) async -> Result<Node?, ProviderError> {
+    func lookUp(_ spec: NodeSpec) async -> Result<Node?, ProviderError> {
         do {
             let found = try await calls.call("lookup", "look up \(spec.name)") { try await provider.node(named: spec.name) }
             guard let found else { return .success(nil) }
@@ -187,7 +160,7 @@ extension Executor {
 
     // MARK: Waiting on the fleet
 
-    private func awaitRunning(_ names: [String], role: String, scope: RunScope) async throws {
+    func awaitRunning(_ names: [String], role: String, scope: RunScope) async throws {
         await scope.watcher.resetPace()
         let deadline = clock.now() + settings.bootTimeout
         var seen = 0
@@ -287,7 +260,7 @@ extension Executor {
         )
     }
 
-    private func deleteOne(_ node: Node, role: String, why: String) async throws {
+    func deleteOne(_ node: Node, role: String, why: String) async throws {
         if let graceful = provider as? any GracefulShutdown, node.state == .running {
             try await journaled(role, "shutdown", target: node.name, "shut down \(node.name) (id \(node.id))") {
                 try await calls.call("shutdown", "shut down \(node.name)") { try await graceful.shutDown(node) }
@@ -298,140 +271,8 @@ extension Executor {
         }
     }
 
-    // MARK: Load balancer
-
-    private func requireBalancers(role: String, step: String) throws -> any LoadBalancing {
-        guard let balancers else {
-            throw StepFailure(role: role, step: step, summary: "the \(provider.name) provider cannot manage load balancers", action: "stopped this role")
-        }
-        return balancers
-    }
-
-    func attach(_ names: [String], to balancer: String, role: String, scope: RunScope, fresh: Bool = false) async throws {
-        let lb = try requireBalancers(role: role, step: "attach")
-        let wanted = Set(names)
-        let nodes = try await (fresh ? scope.watcher.fresh() : scope.watcher.current()).filter { wanted.contains($0.name) }
-        progress.report(.began(role: role, step: "attach", text: "attaching \(nodes.count) to \(balancer)"))
-        try await calls.call("attach", "attach \(nodes.count) \(role) nodes to \(balancer)") {
-            try await lb.attach(nodes, role: role, to: balancer)
-        }
-    }
-
-    func detach(_ nodes: [Node], from balancer: String, role: String) async throws {
-        let lb = try requireBalancers(role: role, step: "detach")
-        progress.report(.began(role: role, step: "detach", text: "detaching \(nodes.count) from \(balancer)"))
-        try await calls.call("detach", "detach \(nodes.count) \(role) nodes from \(balancer)") {
-            try await lb.detach(nodes, role: role, from: balancer)
-        }
-    }
-
-    private func awaitHealthy(_ names: [String], on balancer: String, role: String, scope: RunScope) async throws -> Int {
-        let lb = try requireBalancers(role: role, step: "await-healthy")
-        let deadline = clock.now() + settings.healthTimeout
-        let wanted = Set(names)
-        let nodes = try await scope.watcher.current().filter { wanted.contains($0.name) }
-        var reported = -1
-        var pace = settings.pollInterval
-        // The plan's observation answers first; nodes attached since are not in it, so it only ends the
-        // wait when everything was healthy already.
-        var known = scope.observed?.balancers[balancer]
-        while true {
-            let members: [String: BalancerHealth]
-            if let seen = known {
-                members = seen
-                known = nil
-            } else {
-                members = try await calls.call("health", "read health of \(balancer)") { try await lb.members(of: balancer, role: role) }
-            }
-            let healthy = nodes.filter { members[$0.id] == .healthy }
-            if healthy.count != reported {
-                reported = healthy.count
-                progress.report(.counted(role: role, what: "healthy on \(balancer)", done: healthy.count, total: names.count))
-            }
-            if healthy.count == names.count { return healthy.count }
-            if clock.now() >= deadline {
-                let sick = nodes.filter { members[$0.id] != .healthy }
-                throw StepFailure(
-                    role: role, step: "await-healthy",
-                    summary: "\(names.count - healthy.count) of \(names.count) \(role) nodes unhealthy on the load balancer \(balancer)",
-                    nodes: sick,
-                    details: sick.map { "\($0.summary): \(members[$0.id]?.rawValue ?? "not a target of \(balancer)")" },
-                    action: "kept every node attached; check the service on them, then run `scalectl up` again",
-                    replaceable: sick.map(\.name), passing: healthy.count
-                )
-            }
-            try await clock.sleep(for: pace)
-            pace = min(pace * 1.5, settings.pollInterval * 4)
-        }
-    }
-
-    // MARK: Readiness
-
-    private func probe(_ names: [String], role: String, scope: RunScope) async throws -> Int {
-        guard let check = fleet.role(role)?.ready else { return names.count }
-        let wanted = Set(names)
-        let nodes = try await scope.watcher.current().filter { wanted.contains($0.name) }
-        let deadline = clock.now() + check.within
-        progress.report(.began(role: role, step: "probe", text: "checking readiness (\(check.kind.rawValue)) for up to \(DurationText.format(check.within))"))
-        let counter = ReadyCounter(total: names.count, role: role, progress: progress)
-        let problems = try await withThrowingTaskGroup(of: (Node, String?).self) { group in
-                for node in nodes {
-                    group.addTask {
-                        let problem = try await prober.waitUntilReady(
-                            check, node: node, role: role, deadline: deadline, interval: settings.probeInterval, clock: clock)
-                        if problem == nil { await counter.add() }
-                        return (node, problem)
-                    }
-                }
-                var problems: [(Node, String)] = []
-                for try await (node, problem) in group { if let problem { problems.append((node, problem)) } }
-                return problems.sorted { $0.0.name.localizedStandardCompare($1.0.name) == .orderedAscending }
-        }
-        let missing = names.filter { name in !nodes.contains { $0.name == name } }
-        guard problems.isEmpty, missing.isEmpty else {
-            throw StepFailure(
-                role: role, step: "probe",
-                summary: "\(problems.count + missing.count) of \(names.count) \(role) nodes not ready within \(DurationText.format(check.within))",
-                nodes: problems.map(\.0),
-                details: problems.map { "\($0.0.summary): \($0.1)" } + missing.map { "\($0): not found at the provider" },
-                action: "kept every node; fix the service on them, then run `scalectl up` again",
-                replaceable: problems.map(\.0.name) + missing, passing: names.count - problems.count - missing.count
-            )
-        }
-        return names.count
-    }
-}
-
-/// Counts nodes that became ready; reports the first and last count and at most one a second between,
-/// so a large fleet does not fill a cron mail.
-private actor ReadyCounter {
-    let total: Int
-    let role: String
-    let progress: any ProgressSink
-    var ready = 0
-    var lastReport = ContinuousClock.now
-
-    init(total: Int, role: String, progress: any ProgressSink) {
-        self.total = total
-        self.role = role
-        self.progress = progress
-        progress.report(.counted(role: role, what: "ready", done: 0, total: total))
-    }
-
-    func add() {
-        ready += 1
-        let now = ContinuousClock.now
-        guard ready == total || now - lastReport >= .seconds(1) else { return }
-        lastReport = now
-        progress.report(.counted(role: role, what: "ready", done: ready, total: total))
-    }
 }
 
 private func roundedToMinutes(_ duration: Duration) -> Duration {
     .seconds(Int64((duration.timeInterval / 60).rounded()) * 60)
-}
-
-extension ProviderError {
-    /// The code a provider uses when a create fails because the name is taken (Hetzner's own word).
-    public static let nameTakenCode = "uniqueness_error"
 }

@@ -37,6 +37,10 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         self.hint = hint
     }
 
+    /// The code a provider uses when a create fails because the name is taken (Hetzner's own word);
+    /// the executor then looks the name up and adopts the server only if it carries this fleet's label.
+    public static let nameTakenCode = "uniqueness_error"
+
     public var isRetryable: Bool { if case .yes = retry { true } else { false } }
 
     public var description: String {
