@@ -33,10 +33,10 @@ public final class AppContext: Sendable {
     private let built = Mutex<ProviderBundle?>(nil)
 
     /// The fleet's settings; with `lead = "auto"` the lead is the one learned from past scale-ups.
-    public var fleet: FleetSettings { learned.withLock { $0.fleet } }
-    /// What past scale-ups took, for the lead (auto or advice).
-    var leadEstimate: LeadEstimate { learned.withLock { $0.estimate } }
-    private let learned: Mutex<(fleet: FleetSettings, estimate: LeadEstimate)>
+    public var fleet: FleetSettings { configuration.leadIsAuto ? learnedOnce().fleet : configuration.fleet }
+    /// What past scale-ups took, for the lead (auto or advice); read from the journal when first needed.
+    var leadEstimate: LeadEstimate { learnedOnce().estimate }
+    private let learned = Mutex<(fleet: FleetSettings, estimate: LeadEstimate)?>(nil)
 
     /// Loads the configuration and opens the database. Nothing is changed; the provider is built when
     /// first needed, so calendar commands need no cloud credentials.
@@ -56,13 +56,19 @@ public final class AppContext: Sendable {
         console = Console(json: options.json, quiet: options.quiet)
         self.logger = logger
         store = try Store(path: configuration.database, fleet: configuration.fleet.fleet)
-        learned = Mutex(Self.learn(configuration, store: store))
     }
 
-    /// Learns again what scale-ups take (the daemon calls it before each run, so `lead = "auto"` follows).
+    /// Forgets what was learned of scale-ups, so the next use reads the journal again (the daemon calls
+    /// it before each run, so `lead = "auto"` follows).
     public func refreshLead() {
+        learned.withLock { $0 = nil }
+    }
+
+    private func learnedOnce() -> (fleet: FleetSettings, estimate: LeadEstimate) {
+        if let known = learned.withLock({ $0 }) { return known }
         let fresh = Self.learn(configuration, store: store)
-        learned.withLock { $0 = fresh }
+        learned.withLock { $0 = $0 ?? fresh }
+        return learned.withLock { $0 } ?? fresh
     }
 
     private static func learn(_ configuration: Configuration, store: Store) -> (fleet: FleetSettings, estimate: LeadEstimate) {
