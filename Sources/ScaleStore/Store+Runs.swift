@@ -166,8 +166,21 @@ extension Store: Journal {
 
     /// The latest runs, newest first, with their steps in order.
     public func history(limit: Int) throws -> [(run: RunInfo, steps: [StepInfo])] {
+        try history(RunRecord.filter(Column("fleet") == fleet), limit: limit)
+    }
+
+    /// The latest successful runs that created nodes (scale-ups), newest first, with their steps: what
+    /// learning the lead needs, however many idle reconciles ran since.
+    public func scaleUps(limit: Int) throws -> [(run: RunInfo, steps: [StepInfo])] {
+        try history(
+            RunRecord.filter(Column("fleet") == fleet && Column("outcome") == RunOutcome.ok.rawValue && Column("command") != "down")
+                .filter(sql: "EXISTS (SELECT 1 FROM step WHERE step.runId = run.id AND step.kind = 'create')"),
+            limit: limit)
+    }
+
+    private func history(_ request: QueryInterfaceRequest<RunRecord>, limit: Int) throws -> [(run: RunInfo, steps: [StepInfo])] {
         try database.read { db in
-            let runs = try RunRecord.filter(Column("fleet") == fleet).order(Column("id").desc).limit(limit).fetchAll(db)
+            let runs = try request.order(Column("id").desc).limit(limit).fetchAll(db)
             return try runs.map { run in
                 let steps = try StepRecord.filter(Column("runId") == run.id).order(Column("id")).fetchAll(db)
                 return (run.info, steps.map(\.info))

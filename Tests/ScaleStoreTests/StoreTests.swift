@@ -135,3 +135,25 @@ struct MigrationTests {
         #expect(applied.first == "Create events")
     }
 }
+
+struct ScaleUpHistoryTests {
+    /// Learning the lead needs the scale-ups, not the last runs: idle reconciles every few minutes must
+    /// not push yesterday's scale-up out of reach.
+    @Test func scaleUpsAreFoundPastAnyNumberOfIdleRuns() async throws {
+        let store = try Store(inMemoryFor: "m")
+        let up = try store.startRun(command: "up", at: Date())
+        _ = try await store.begin(StepEntry(runID: up.runID, role: "frontal", kind: "create", detail: "create"), at: Date())
+        try store.finishRun(up.runID, outcome: .ok, summary: nil, error: nil)
+        let failed = try store.startRun(command: "up", at: Date())
+        _ = try await store.begin(StepEntry(runID: failed.runID, role: "frontal", kind: "create", detail: "create"), at: Date())
+        try store.finishRun(failed.runID, outcome: .failed, summary: nil, error: nil)
+        for _ in 0..<60 {
+            let idle = try store.startRun(command: "reconcile", at: Date())
+            try store.finishRun(idle.runID, outcome: .idle, summary: nil, error: nil)
+        }
+        #expect(try store.history(limit: 50).allSatisfy { $0.run.outcome == .idle })
+        let found = try store.scaleUps(limit: 50)
+        #expect(found.map(\.run.id) == [up.runID])
+        #expect(found.first?.steps.map(\.kind) == ["create"])
+    }
+}

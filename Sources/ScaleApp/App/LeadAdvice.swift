@@ -15,7 +15,7 @@ struct LeadAdvice: Encodable, Sendable {
     var mustStartBy: Date?
     var warning: String?
 
-    /// How many recent runs the estimate looks at.
+    /// How many recent scale-ups the estimate looks at.
     static let window = 50
 
     /// Role → time from its first step to ready, for each recent run that created that role's nodes.
@@ -35,7 +35,7 @@ struct LeadAdvice: Encodable, Sendable {
     }
 
     static func estimate(_ store: Store, safety: Duration) -> LeadEstimate {
-        LeadEstimate(durations: durations((try? store.history(limit: window)) ?? []), safety: safety)
+        LeadEstimate(durations: durations((try? store.scaleUps(limit: window)) ?? []), safety: safety)
     }
 
     init(estimate: LeadEstimate, auto: Bool, lead: Duration, next: Event?, zone: TimeZone) {
