@@ -19,14 +19,7 @@ extension AppContext {
 enum AlertWiring {
     static func channels(_ alerts: AlertsConfiguration, configFile: String, environment: [String: String]) throws -> [any AlertChannel] {
         func read(_ secret: ConfiguredSecret?) throws -> Secret? {
-            switch secret {
-            case nil: nil
-            case .literal(let value): value
-            case .variable(let name, let key):
-                try SecretSource.read(variable: name, file: nil, key: key, configFile: configFile, environment: environment)
-            case .file(let path, let key):
-                try SecretSource.read(variable: nil, file: path, key: key, configFile: configFile, environment: environment)
-            }
+            try secret?.read(configFile: configFile, environment: environment)
         }
         var channels: [any AlertChannel] = []
         if let email = alerts.email {

@@ -12,7 +12,7 @@ extension ProviderFactory {
     ) throws -> AWSCloud {
         let file = configuration.file
         func secret(_ variable: String) throws -> Secret {
-            try SecretSource.read(variable: variable, file: nil, key: "provider", configFile: file, environment: environment)
+            try ConfiguredSecret.variable(variable, key: "provider").read(configFile: file, environment: environment)
         }
         let credentials = AWSCredentials(
             accessKeyID: try secret("AWS_ACCESS_KEY_ID"), secretAccessKey: try secret("AWS_SECRET_ACCESS_KEY"),

@@ -27,39 +27,14 @@ enum ProviderFactory {
                 logger: logger)
             return ProviderBundle(provider: sim, balancers: sim, rateLimit: settings.rateLimit == nil ? nil : sim)
         case .hetzner(let settings):
-            let directory = URL(fileURLWithPath: configuration.file).deletingLastPathComponent().path
-            let token = try SecretSource.read(
-                variable: settings.tokenVariable,
-                file: settings.tokenFile.map { $0.hasPrefix("/") ? $0 : (directory as NSString).appendingPathComponent($0) },
-                key: settings.tokenFile == nil ? "provider.token_env" : "provider.token_file",
-                configFile: configuration.file, environment: environment)
+            let source: ConfiguredSecret = settings.tokenFile.map { .file($0, key: "provider.token_file") }
+                ?? .variable(settings.tokenVariable, key: "provider.token_env")
+            let token = try source.read(configFile: configuration.file, environment: environment)
             let hetzner = HetznerCloud(fleet: configuration.fleet.fleet, settings: settings, token: token, clock: clock, logger: logger)
             return ProviderBundle(provider: hetzner, balancers: hetzner, rateLimit: hetzner)
         case .aws(let settings):
             let aws = try awsCloud(settings, configuration: configuration, logger: logger, environment: environment)
             return ProviderBundle(provider: aws, balancers: aws, rateLimit: nil)
         }
-    }
-}
-
-/// Reads the secret a configuration key names: an environment variable, or a file (`token_file`).
-public enum SecretSource {
-    /// - Throws: ``ConfigError`` naming the key and the variable when it is unset or empty.
-    public static func read(
-        variable: String?, file: String?, key: String, configFile: String, environment: [String: String]
-    ) throws -> Secret {
-        if let file {
-            guard let data = FileManager.default.contents(atPath: file),
-                  let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty
-            else {
-                throw ConfigError(file: configFile, key: key, problem: "the secret file \(file) is missing, unreadable or empty")
-            }
-            return Secret(text)
-        }
-        guard let variable else { throw ConfigError(file: configFile, key: key, problem: "names no environment variable") }
-        guard let value = environment[variable], !value.isEmpty else {
-            throw ConfigError(file: configFile, key: key, problem: "the environment variable \(variable) is not set; export it (the value never goes into the file)")
-        }
-        return Secret(value)
     }
 }

@@ -17,13 +17,6 @@ public struct AlertsConfiguration: Sendable {
     public var hasChannels: Bool { email != nil || !webhooks.isEmpty }
 }
 
-/// A value the file gives either as is, or by naming the variable or file that holds it.
-public enum ConfiguredSecret: Sendable, Hashable {
-    case literal(Secret)
-    /// `key` is the configuration key that names it, for messages (`alerts.email.password_env`).
-    case variable(String, key: String)
-    case file(String, key: String)
-}
 
 /// `[alerts.email]`.
 public struct EmailConfiguration: Sendable {

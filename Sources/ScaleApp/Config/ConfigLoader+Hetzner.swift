@@ -5,7 +5,7 @@ import ScaleProviders
 extension ConfigLoader {
     /// The `kind = "hetzner"` keys of `[provider]` (or its profile). The token itself is read later, by
     /// the provider factory, from the variable or file named here.
-    static func hetznerSettings(_ table: TOMLReader) throws -> HetznerSettings {
+    static func hetznerSettings(_ table: TOMLReader, resolve: (String) -> String) throws -> HetznerSettings {
         var settings = HetznerSettings()
         if let text = try table.string("endpoint") {
             guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty else {
@@ -26,7 +26,7 @@ extension ConfigLoader {
         }
         if let file = try table.string("token_file") {
             guard !table.has("token_env") else { throw table.error("token_file", "give token_env or token_file, not both") }
-            settings.tokenFile = file
+            settings.tokenFile = resolve(file)
         }
         if let location = try table.string("location") {
             guard !location.isEmpty else { throw table.error("location", "must name a location such as fsn1, nbg1 or hel1") }

@@ -69,7 +69,7 @@ public enum ConfigLoader {
         }
         let retry = try retryPolicy(providerTable)
         let serverLimit = try providerTable.int("server_limit", in: 1...1_000_000)
-        let provider = try providerSettings(providerTable)
+        let provider = try providerSettings(providerTable, resolve: resolve)
 
         guard let rolesTable = try root.table("roles"), !rolesTable.keys.isEmpty else {
             throw root.error("roles", "at least one role is required, such as [roles.frontal]")
@@ -160,7 +160,7 @@ public enum ConfigLoader {
         return policy
     }
 
-    private static func providerSettings(_ table: TOMLReader) throws -> ProviderSettings {
+    private static func providerSettings(_ table: TOMLReader, resolve: (String) -> String) throws -> ProviderSettings {
         let kind = try table.string("kind")
         switch kind {
         case "sim":
@@ -168,7 +168,7 @@ public enum ConfigLoader {
             try table.finish()
             return .sim(settings)
         case "hetzner":
-            let settings = try hetznerSettings(table)
+            let settings = try hetznerSettings(table, resolve: resolve)
             try table.finish()
             return .hetzner(settings)
         case "aws":

@@ -18,7 +18,7 @@ public struct HetznerSettings: Sendable, Hashable {
     public var endpoint: URL
     /// The environment variable holding the API token (when no `tokenFile` is given).
     public var tokenVariable: String
-    /// A file holding the API token, instead of the variable.
+    /// A file holding the API token, instead of the variable (resolved against the configuration file).
     public var tokenFile: String?
     /// Where servers are created (`fsn1`, `nbg1`, `hel1`, ...); Hetzner picks when nil.
     public var location: String?
