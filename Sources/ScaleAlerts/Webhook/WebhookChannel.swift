@@ -43,7 +43,7 @@ public struct WebhookChannel: AlertChannel {
         do {
             response = try await http.send(HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeout: settings.timeout))
         } catch let error as HTTPError {
-            throw AlertDeliveryError(error.description, retryable: true)
+            throw AlertDeliveryError(error.description, retryable: error.isPassing)
         } catch {
             throw AlertDeliveryError("posting to \(target) failed: \(error)", retryable: !(error is CancellationError))
         }

@@ -51,6 +51,15 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreachable(target: String, reason: String)
     case tooLarge(target: String, limit: Int)
 
+    /// Whether trying again may help: a timeout or an unreachable endpoint may pass; an answer over the
+    /// size cap came back whole and will again (and a receiver may already have acted on the request).
+    public var isPassing: Bool {
+        switch self {
+        case .timeout, .unreachable: true
+        case .tooLarge: false
+        }
+    }
+
     public var code: String {
         switch self {
         case .timeout: "timeout"

@@ -131,12 +131,7 @@ public actor ProviderCalls {
 
     private func classify(_ error: any Error, operation: String) -> ProviderError {
         if let error = error as? ProviderError { return error }
-        if let error = error as? HTTPError {
-            return ProviderError(
-                provider: provider, operation: operation, code: error.code, message: error.description,
-                retry: .yes(after: nil)
-            )
-        }
+        if let error = error as? HTTPError { return ProviderError(error, provider: provider, operation: operation) }
         return ProviderError(provider: provider, operation: operation, code: "unexpected", message: "\(error)")
     }
 }

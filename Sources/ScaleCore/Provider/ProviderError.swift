@@ -41,6 +41,13 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     /// the executor then looks the name up and adopts the server only if it carries this fleet's label.
     public static let nameTakenCode = "uniqueness_error"
 
+    /// A call that got no usable answer.
+    public init(_ error: HTTPError, provider: String, operation: String, hint: String? = nil) {
+        self.init(
+            provider: provider, operation: operation, code: error.code, message: error.description,
+            retry: error.isPassing ? .yes(after: nil) : .no, hint: hint)
+    }
+
     public var isRetryable: Bool { if case .yes = retry { true } else { false } }
 
     public var description: String {

@@ -18,7 +18,7 @@ public struct RateLimitState: Sendable, Hashable {
     }
 
     /// Seconds for one request to come back, from the refill the numbers imply.
-    var secondsPerRequest: Double {
+    public var secondsPerRequest: Double {
         let missing = Double(limit - remaining)
         return missing > 0 ? max(reset.timeIntervalSince(observedAt), 1) / missing : 1
     }

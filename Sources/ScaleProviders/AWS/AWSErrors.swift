@@ -31,12 +31,7 @@ enum AWSErrors {
 
     /// No usable answer: a timeout or an unreachable endpoint may pass; an oversized answer will not.
     static func from(_ error: HTTPError, operation: String) -> ProviderError {
-        let retry: ProviderError.Retry
-        switch error {
-        case .timeout, .unreachable: retry = .yes(after: nil)
-        case .tooLarge: retry = .no
-        }
-        return ProviderError(provider: "aws", operation: operation, code: error.code, message: error.description, retry: retry)
+        ProviderError(error, provider: "aws", operation: operation)
     }
 
     /// What the code means for on-call, when known.

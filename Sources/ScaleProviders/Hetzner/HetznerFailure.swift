@@ -89,19 +89,12 @@ enum HetznerFailure {
             return Duration(timeInterval: max(0, seconds))
         }
         guard let state = HetznerRateLimit.state(from: response.headers, now: now) else { return nil }
-        let missing = max(1, state.limit - state.remaining)
-        return Duration(timeInterval: max(1, state.reset.timeIntervalSince(now) / Double(missing)))
+        return Duration(timeInterval: max(1, state.secondsPerRequest))
     }
 
     /// A request that got no answer (timeout, unreachable) or an answer too large.
     static func error(_ error: HTTPError, operation: String) -> ProviderError {
-        let retry: ProviderError.Retry = switch error {
-        case .timeout, .unreachable: .yes(after: nil)
-        case .tooLarge: .no
-        }
-        return ProviderError(
-            provider: provider, operation: operation, code: error.code, message: error.description, retry: retry,
-            hint: error.code == "timeout" ? hint(for: "timeout") : nil)
+        ProviderError(error, provider: provider, operation: operation, hint: error.code == "timeout" ? hint(for: "timeout") : nil)
     }
 
     /// An answer that is not what the API documents.
