@@ -110,10 +110,8 @@ public struct OverrideCommands: Sendable {
     /// The given event, or the one whose window covers now and ends last.
     private func eventOrCurrent(_ id: Int64?) throws -> Event {
         if let id { return try existingEvent(id) }
-        let now = context.clock.now()
-        let overrides = try context.store.overrides().filter { $0.isActive(at: now) }
-        let windows = Planner.windows(try context.store.events(endingAfter: now - .seconds(7 * 86_400)), settings: context.fleet, overrides: overrides)
-        guard let window = windows.first(where: { $0.covers(now) }), let last = window.events.max(by: { $0.end < $1.end }) else {
+        let input = try context.plannerInput(.reconcile, observed: Observation(nodes: []))
+        guard let window = input.windows.first(where: { $0.covers(input.now) }), let last = window.events.max(by: { $0.end < $1.end }) else {
             throw InputError("no event's window covers now; name the event with --event ID")
         }
         return last

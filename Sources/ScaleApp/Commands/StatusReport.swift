@@ -63,8 +63,8 @@ public struct StatusReport: Sendable {
         let calls = try context.providerCalls()
         let observed = try await context.observe(calls)
         let input = try context.plannerInput(.reconcile, observed: observed)
-        let overrides = input.overrides.filter { $0.isActive(at: input.now) }
-        let windows = Planner.windows(input.events, settings: fleet, overrides: overrides)
+        let overrides = input.activeOverrides
+        let windows = input.windows
         let window = windows.first { $0.covers(input.now) }
         let prober = Prober(http: HTTPClient(), attemptTimeout: .seconds(3))
 

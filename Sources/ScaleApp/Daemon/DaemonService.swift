@@ -53,10 +53,8 @@ public struct Daemon: Sendable {
             let loop = DaemonLoop(
                 clock: context.clock, interval: context.configuration.daemon.interval, watch: context.configuration.daemon.watch,
                 schedule: {
-                    let now = context.clock.now()
-                    let overrides = try context.store.overrides().filter { $0.isActive(at: now) }
-                    let events = try context.store.events(endingAfter: now - .seconds(2 * 86_400))
-                    return (Planner.windows(events, settings: context.fleet, overrides: overrides), overrides)
+                    let input = try context.plannerInput(.reconcile, observed: Observation(nodes: []))
+                    return (input.windows, input.activeOverrides)
                 },
                 fingerprint: { try context.store.calendarFingerprint() },
                 reconcile: { [control, metrics] _ in

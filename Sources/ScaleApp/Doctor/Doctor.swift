@@ -29,10 +29,9 @@ public struct Doctor: Sendable {
     /// Every check, in order, without printing or alerting.
     public func examine(sendTest: Bool) async throws -> DoctorReport {
         let input = try context.plannerInput(.reconcile, observed: Observation(nodes: []))
-        let active = input.overrides.filter { $0.isActive(at: input.now) }
-        let windows = Planner.windows(input.events, settings: context.fleet, overrides: active)
+        let windows = input.windows
         let window = windows.first { $0.covers(input.now) } ?? windows.first { $0.start > input.now }
-        let scene = Scene(now: input.now, window: window, overrides: active)
+        let scene = Scene(now: input.now, window: window, overrides: input.activeOverrides)
         var checks = [configurationCheck()]
         checks += await providerChecks(scene)
         checks.append(leadCheck(scene))

@@ -25,11 +25,19 @@ public struct PlannerInput: Sendable {
     }
 }
 
+extension PlannerInput {
+    /// The overrides in force at `now`.
+    public var activeOverrides: [Override] { overrides.filter { $0.isActive(at: now) } }
+
+    /// The calendar's windows as the overrides in force shape them, earliest first.
+    public var windows: [Window] { Planner.windows(events, settings: settings, overrides: activeOverrides) }
+}
+
 /// Desired state versus observed state gives an ordered plan: a pure function.
 public enum Planner {
     public static func plan(_ input: PlannerInput) -> Plan {
-        let active = input.overrides.filter { $0.isActive(at: input.now) }
-        let windows = windows(input.events, settings: input.settings, overrides: active)
+        let active = input.activeOverrides
+        let windows = input.windows
         let current = windows.first { $0.covers(input.now) }
         let next = windows.first { $0.start > input.now }
         let hold = active.compactMap { if case .hold(let until) = $0.action { until } else { nil } }.max()
