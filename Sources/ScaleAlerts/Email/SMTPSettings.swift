@@ -33,11 +33,7 @@ public struct SMTPSettings: Sendable {
     }
 
     /// `smtp://mail.example.org:587`: what messages show of the server.
-    public var target: String {
-        var text = "\(server.scheme ?? "smtp")://\(server.host ?? "?")"
-        if let port = server.port { text += ":\(port)" }
-        return text
-    }
+    public var target: String { server.origin }
 
     /// Whether `address` is a plain ASCII mail address this client will put in an envelope and a header.
     public static func isValidAddress(_ address: String) -> Bool {

@@ -29,7 +29,7 @@ public struct WebhookSettings: Sendable {
 
     /// `https://hooks.slack.com`: scheme, host and port, never the path that carries the credential.
     public var target: String {
-        URL(string: url.reveal()).map(HTTPRequest.origin(of:)) ?? "the webhook URL"
+        URL(string: url.reveal())?.origin ?? "the webhook URL"
     }
 
     /// Whether `text` is an http or https URL with a host.

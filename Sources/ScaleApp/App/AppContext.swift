@@ -33,10 +33,23 @@ public final class AppContext: Sendable {
     private let built = Mutex<ProviderBundle?>(nil)
 
     /// The fleet's settings; with `lead = "auto"` the lead is the one learned from past scale-ups.
-    public var fleet: FleetSettings { configuration.leadIsAuto ? learnedOnce().fleet : configuration.fleet }
+    public var fleet: FleetSettings {
+        var fleet = configuration.fleet
+        if configuration.leadIsAuto { fleet.lead = max(leadEstimate.needed ?? fleet.lead, .seconds(300)) }
+        return fleet
+    }
+
     /// What past scale-ups took, for the lead (auto or advice); read from the journal when first needed.
-    var leadEstimate: LeadEstimate { learnedOnce().estimate }
-    private let learned = Mutex<(fleet: FleetSettings, estimate: LeadEstimate)?>(nil)
+    var leadEstimate: LeadEstimate {
+        if let known = learned.withLock({ $0 }) { return known }
+        let fresh = LeadAdvice.estimate(store, safety: configuration.leadSafety)
+        return learned.withLock { known in
+            known = known ?? fresh
+            return known ?? fresh
+        }
+    }
+
+    private let learned = Mutex<LeadEstimate?>(nil)
 
     /// Loads the configuration and opens the database. Nothing is changed; the provider is built when
     /// first needed, so calendar commands need no cloud credentials.
@@ -62,20 +75,6 @@ public final class AppContext: Sendable {
     /// it before each run, so `lead = "auto"` follows).
     public func refreshLead() {
         learned.withLock { $0 = nil }
-    }
-
-    private func learnedOnce() -> (fleet: FleetSettings, estimate: LeadEstimate) {
-        if let known = learned.withLock({ $0 }) { return known }
-        let fresh = Self.learn(configuration, store: store)
-        learned.withLock { $0 = $0 ?? fresh }
-        return learned.withLock { $0 } ?? fresh
-    }
-
-    private static func learn(_ configuration: Configuration, store: Store) -> (fleet: FleetSettings, estimate: LeadEstimate) {
-        let estimate = LeadAdvice.estimate(store, safety: configuration.leadSafety)
-        var fleet = configuration.fleet
-        if configuration.leadIsAuto { fleet.lead = max(estimate.needed ?? fleet.lead, .seconds(300)) }
-        return (fleet, estimate)
     }
 
     /// The configured provider, built on first use.

@@ -53,6 +53,12 @@ struct LeadAdvice: Encodable, Sendable {
         }
     }
 
+    /// For people: the advice, with when the next scale-up must start, and the warning when there is one.
+    func lines(zone: TimeZone) -> (advice: String, warning: String?) {
+        (line + (mustStartBy.map { "; the next scale-up must start by \(TimeText.local($0, zone: zone))" } ?? ""),
+         warning.map { "warning: \($0)" })
+    }
+
     /// One line for people.
     var line: String {
         var text = auto ? "lead: auto, \(DurationText.format(Duration(timeInterval: lead)))" : "lead: \(DurationText.format(Duration(timeInterval: lead)))"

@@ -29,9 +29,8 @@ public struct CostReport: Sendable {
         if let eventID, cost.events.isEmpty {
             throw InputError("the ledger holds no node of event #\(eventID)\(from == nil ? "" : " since \(TimeText.local(from!, zone: zone))"); `scalectl cost` lists the events that have some")
         }
-        let events = try Dictionary(cost.events.compactMap(\.event).compactMap(Int64.init).compactMap { id in
-            try context.store.event(id: id).map { (String(id), $0) }
-        }, uniquingKeysWith: { first, _ in first })
+        let labels = Set(cost.events.compactMap(\.event))
+        let events = Dictionary(uniqueKeysWithValues: try context.store.events().filter { labels.contains($0.label) }.map { ($0.label, $0) })
         let output = CostOutput(cost, fleet: context.fleet.fleet, provider: context.configuration.provider.kind, events: events)
         if context.console.json {
             context.console.emit(output)

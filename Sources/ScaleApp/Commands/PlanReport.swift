@@ -20,8 +20,9 @@ public struct PlanReport: Sendable {
             return .ok
         }
         for line in Self.lines(plan, zone: zone) { context.console.line(line) }
-        context.console.line(advice.line + (advice.mustStartBy.map { "; the next scale-up must start by \(TimeText.local($0, zone: zone))" } ?? ""))
-        if let warning = advice.warning { context.console.problem("warning: \(warning)") }
+        let (line, warning) = advice.lines(zone: zone)
+        context.console.line(line)
+        if let warning { context.console.problem(warning) }
         return .ok
     }
 

@@ -144,8 +144,9 @@ public struct StatusReport: Sendable {
             lines.append("overrides in force:")
             lines += output.overrides.map { "  \($0)" }
         }
-        lines.append(output.lead.line + (output.lead.mustStartBy.map { "; the next scale-up must start by \(TimeText.local($0, zone: zone))" } ?? ""))
-        if let warning = output.lead.warning { lines.append("warning: \(warning)") }
+        let (advice, warning) = output.lead.lines(zone: zone)
+        lines.append(advice)
+        if let warning { lines.append(warning) }
         return lines
     }
 }

@@ -84,7 +84,7 @@ public enum ConfigLoader {
             daemon.interval = try table.duration("interval") ?? daemon.interval
             daemon.watch = try table.duration("watch") ?? daemon.watch
             if let address = try table.string("metrics") {
-                guard let colon = address.lastIndex(of: ":"), UInt16(address[address.index(after: colon)...]) != nil else {
+                guard Configuration.DaemonSettings.listenAddress(address) != nil else {
                     throw table.error("metrics", "\"\(address)\" is not host:port such as 127.0.0.1:9464")
                 }
                 daemon.metrics = address

@@ -55,6 +55,12 @@ public struct Configuration: Sendable {
         public var watch: Duration = .seconds(5)
         /// `host:port` of the metrics endpoint; loopback only unless changed on purpose.
         public var metrics: String?
+
+        /// Splits `host:port`; nil when it is not that.
+        static func listenAddress(_ text: String) -> (host: String, port: UInt16)? {
+            guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]) else { return nil }
+            return (String(text[..<colon]), port)
+        }
     }
 
     /// The default places: `./scalectl.toml`, then `/etc/scalectl/scalectl.toml`.

@@ -18,10 +18,10 @@ struct MetricsServer: Service {
         address: String, metrics: Metrics, logger: Logger, listening: @escaping @Sendable (String) -> Void,
         status: @escaping @Sendable () async -> (Int, Data)
     ) throws {
-        guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
+        guard let (host, port) = Configuration.DaemonSettings.listenAddress(address) else {
             throw InputError("the metrics address \"\(address)\" is not host:port")
         }
-        host = String(address[..<colon])
+        self.host = host
         self.port = port
         self.metrics = metrics
         self.logger = logger

@@ -18,9 +18,7 @@ extension Alert {
             title: headline("preflight check failed: \(summary)", fleet: fleet, event: event, zone: zone, now: now),
             event: event.map { EventRef(id: $0.id, name: $0.name, start: $0.start) }, step: "doctor \(check)", role: role, nodes: [],
             details: [summary] + (fix.map { ["To do: \($0)"] } ?? []),
-            providerError: providerError.map {
-                ProviderAnswer(provider: $0.provider, status: $0.status, code: $0.code, message: $0.message, requestID: $0.requestID)
-            },
+            providerError: providerError.map(ProviderAnswer.init),
             action: "doctor only looked; nothing was changed", commands: ["scalectl doctor", "scalectl status"], at: now)
     }
 

@@ -26,6 +26,19 @@ public struct Alert: Sendable, Hashable, Codable {
         public var code: String
         public var message: String
         public var requestID: String?
+
+        public init(provider: String, status: Int?, code: String, message: String, requestID: String?) {
+            self.provider = provider
+            self.status = status
+            self.code = code
+            self.message = message
+            self.requestID = requestID
+        }
+
+        /// What a failed provider call answered.
+        public init(_ error: ProviderError) {
+            self.init(provider: error.provider, status: error.status, code: error.code, message: error.message, requestID: error.requestID)
+        }
     }
 
     public var kind: Kind
@@ -94,9 +107,7 @@ extension Alert {
             title: headline(failure.summary, fleet: fleet, event: event, zone: zone, now: now),
             event: event.map { EventRef(id: $0.id, name: $0.name, start: $0.start) }, step: failure.step, role: failure.role,
             nodes: nodes, details: failure.details,
-            providerError: failure.providerError.map {
-                ProviderAnswer(provider: $0.provider, status: $0.status, code: $0.code, message: $0.message, requestID: $0.requestID)
-            },
+            providerError: failure.providerError.map(ProviderAnswer.init),
             action: failure.action,
             commands: [
                 "scalectl status", "scalectl history", "scalectl \(command == "down" ? "down" : "up")",

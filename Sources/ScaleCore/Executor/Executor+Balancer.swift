@@ -62,7 +62,7 @@ extension Executor {
                 )
             }
             try await clock.sleep(for: pace)
-            pace = min(pace * 1.5, settings.pollInterval * 4)
+            pace = PollPace.next(after: pace, base: settings.pollInterval)
         }
     }
 }

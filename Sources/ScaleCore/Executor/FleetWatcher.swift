@@ -68,10 +68,16 @@ actor FleetWatcher {
 
     private func startFetch() -> Task<[Node], any Error> {
         let earliest = lastFetch.map { $0 + pace }
-        if lastFetch != nil { pace = min(pace * 1.5, interval * 4) }
+        if lastFetch != nil { pace = PollPace.next(after: pace, base: interval) }
         return Task { [clock, calls, provider] in
             if let earliest { try await clock.sleep(until: earliest) }
             return try await calls.call("list", "list nodes") { try await provider.listNodes() }
         }
     }
+}
+
+/// How waits poll: from the base interval, half again longer after each poll, at most four times the
+/// base; a boot that takes minutes costs a handful of calls.
+enum PollPace {
+    static func next(after pace: Duration, base: Duration) -> Duration { min(pace * 1.5, base * 4) }
 }

@@ -21,11 +21,15 @@ public struct HTTPRequest: Sendable {
     }
 
     /// `https://api.hetzner.cloud`: scheme, host and port only, safe for messages.
-    public var target: String { HTTPRequest.origin(of: url) }
+    public var target: String { url.origin }
+}
 
-    public static func origin(of url: URL) -> String {
-        var text = "\(url.scheme ?? "http")://\(url.host ?? "?")"
-        if let port = url.port { text += ":\(port)" }
+extension URL {
+    /// `https://hooks.example.org`, `smtp://mail.example.org:587`: scheme, host and port only, what
+    /// messages may show of a URL (its path or query can be a credential).
+    public var origin: String {
+        var text = "\(scheme ?? "?")://\(host ?? "?")"
+        if let port { text += ":\(port)" }
         return text
     }
 }

@@ -87,7 +87,7 @@ extension HetznerCloud: LoadBalancing {
     }
 
     /// The balancer with its targets: `GET /load_balancers/{id}` once its id is known, found by name first.
-    private func loadBalancer(named name: String, operation: String) async throws -> Hetzner.LoadBalancer {
+    func loadBalancer(named name: String, operation: String) async throws -> Hetzner.LoadBalancer {
         if let id = await balancerIDs.id(of: name) {
             do {
                 return try await api.get("/load_balancers/\(id)", as: Hetzner.LoadBalancerAnswer.self, operation: operation).loadBalancer

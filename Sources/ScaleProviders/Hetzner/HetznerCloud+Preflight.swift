@@ -57,9 +57,12 @@ extension HetznerCloud: ServerTypeAvailability, QuotaReporting, BalancerLookup {
     }
 
     public func balancerExists(_ name: String) async throws -> Bool {
-        let list = try await api.get(
-            "/load_balancers", query: [("name", name)], as: Hetzner.LoadBalancerList.self, operation: "look up load balancer \(name)")
-        return list.loadBalancers.contains { $0.name == name }
+        do {
+            _ = try await loadBalancer(named: name, operation: "look up load balancer \(name)")
+            return true
+        } catch let error as ProviderError where error.code == "not_found" {
+            return false
+        }
     }
 }
 
