@@ -10,14 +10,22 @@ public struct HTTPRequest: Sendable {
     public var url: URL
     public var headers: [String: String]
     public var body: Data?
+    /// The whole exchange at most, answer included.
     public var timeout: Duration
+    /// From sending to the first byte of the answer at most (a server that took the request and went
+    /// silent is given up on long before `timeout`).
+    public var firstByteTimeout: Duration
 
-    public init(method: String = "GET", url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: Duration = .seconds(30)) {
+    public init(
+        method: String = "GET", url: URL, headers: [String: String] = [:], body: Data? = nil, timeout: Duration = .seconds(30),
+        firstByteTimeout: Duration? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.firstByteTimeout = min(timeout, firstByteTimeout ?? .seconds(15))
     }
 
     /// `https://api.hetzner.cloud`: scheme, host and port only, safe for messages.
@@ -99,21 +107,43 @@ public final class HTTPClient: Sendable {
 
     deinit { session.finishTasksAndInvalidate() }
 
+    /// Sends the request. A body goes as a stream the session can ask for again: when libcurl re-sends
+    /// a request on a fresh connection (the reused one died before answering), FoundationNetworking
+    /// rewinds the body through `needNewBodyStream`; a plain `httpBody` cannot be rewound there and the
+    /// retry went out with its `Content-Length` and no body, stalling until the timeout.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         urlRequest.timeoutInterval = request.timeout.timeInterval
-        urlRequest.httpBody = request.body
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        let task = session.dataTask(with: urlRequest)
+        let task: URLSessionTask
+        if let body = request.body {
+            urlRequest.setValue(String(body.count), forHTTPHeaderField: "Content-Length")
+            task = session.uploadTask(withStreamedRequest: urlRequest)
+        } else {
+            task = session.dataTask(with: urlRequest)
+        }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 delegate.register(task, request: request, continuation: continuation)
                 task.resume()
+                watch(task, request: request)
             }
         } onCancel: {
             task.cancel()
         }
+    }
+
+    /// Gives up on a task with no first byte within `firstByteTimeout`, or not done within `timeout`.
+    private func watch(_ task: URLSessionTask, request: HTTPRequest) {
+        let delegate = delegate
+        let id = task.taskIdentifier
+        delegate.watch(id, with: Task {
+            try await Task.sleep(for: request.firstByteTimeout)
+            if delegate.expire(id, unless: .answered, after: request.firstByteTimeout) { task.cancel() }
+            try await Task.sleep(for: request.timeout - request.firstByteTimeout)
+            if delegate.expire(id, unless: .completed, after: request.timeout) { task.cancel() }
+        })
     }
 }
 
@@ -124,7 +154,13 @@ private final class Collector: NSObject, URLSessionDataDelegate, Sendable {
         var continuation: CheckedContinuation<HTTPResponse, any Error>
         var data = Data()
         var overLimit = false
+        var answered = false
+        /// Set when the watchdog gave up on the task: the wait it gave up after.
+        var expired: Duration?
+        var watchdog: Task<Void, any Error>?
     }
+
+    enum Milestone { case answered, completed }
 
     private let limit: Int
     private let pending = Mutex<[Int: Pending]>([:])
@@ -133,6 +169,39 @@ private final class Collector: NSObject, URLSessionDataDelegate, Sendable {
 
     func register(_ task: URLSessionTask, request: HTTPRequest, continuation: CheckedContinuation<HTTPResponse, any Error>) {
         pending.withLock { $0[task.taskIdentifier] = Pending(request: request, continuation: continuation) }
+    }
+
+    func watch(_ id: Int, with watchdog: Task<Void, any Error>) {
+        let orphan = pending.withLock { table -> Bool in
+            guard table[id] != nil else { return true }
+            table[id]?.watchdog = watchdog
+            return false
+        }
+        if orphan { watchdog.cancel() }
+    }
+
+    /// The watchdog's check: true (and the task marked timed out) when the task has not reached `milestone`.
+    func expire(_ id: Int, unless milestone: Milestone, after wait: Duration) -> Bool {
+        pending.withLock { table in
+            guard var entry = table[id], milestone == .completed || !entry.answered else { return false }
+            entry.expired = wait
+            table[id] = entry
+            return true
+        }
+    }
+
+    /// A fresh copy of the body, each time the session (re)starts sending it.
+    func urlSession(_ session: URLSession, task: URLSessionTask, needNewBodyStream completionHandler: @escaping (InputStream?) -> Void) {
+        let body = pending.withLock { $0[task.taskIdentifier]?.request.body }
+        completionHandler(body.map { InputStream(data: $0) })
+    }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
+        pending.withLock { $0[dataTask.taskIdentifier]?.answered = true }
+        completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
@@ -152,9 +221,12 @@ private final class Collector: NSObject, URLSessionDataDelegate, Sendable {
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let entry = pending.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
+        entry.watchdog?.cancel()
         let target = entry.request.target
         if entry.overLimit {
             entry.continuation.resume(throwing: HTTPError.tooLarge(target: target, limit: limit))
+        } else if let expired = entry.expired {
+            entry.continuation.resume(throwing: HTTPError.timeout(target: target, after: expired))
         } else if let error {
             let nsError = error as NSError
             if nsError.code == NSURLErrorTimedOut {
