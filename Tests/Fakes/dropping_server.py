@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""An HTTP/1.1 server that drops the answer to the second request of every kept-alive connection.
+"""An HTTP/1.1 server that drops the answer to the first POST it gets.
 
 It reads that request whole (headers and Content-Length bytes of body) and closes the connection
-without answering: what a server or proxy does when it dies or restarts between two requests. A client
-that reused the connection sees it die before any answer and may re-send the request on a new one
-(libcurl does); every request is logged with the body bytes that arrived, at GET /__log.
+without answering: what a server or proxy does when it dies or restarts mid-exchange. A client that had
+reused the connection sees it die before any answer and may re-send the request on a new one (libcurl
+does); every request is logged with the body bytes that arrived, at GET /__log.
 
 Run: python3 dropping_server.py --port 8080
 """
@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOG = []
 LOCK = threading.Lock()
+DROPPED = []
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -53,7 +54,11 @@ class Handler(BaseHTTPRequestHandler):
         if body is None or len(body) < length:
             self.close_connection = True
             return
-        if self.served == 2:
+        with LOCK:
+            drop = method == "POST" and not DROPPED
+            if drop:
+                DROPPED.append(self.path)
+        if drop:
             # Lost answer: the request was read whole; the connection goes without a word.
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True

@@ -92,7 +92,10 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
 /// HTTP over URLSession with a timeout on every request and a cap on the response size.
 public final class HTTPClient: Sendable {
     public let maxResponseBytes: Int
+    /// Requests without a body, over kept-alive connections.
     private let session: URLSession
+    /// Requests with a body, each on a connection of its own (see ``send(_:)``).
+    private let oneShot: URLSession
     private let delegate: Collector
 
     public init(maxResponseBytes: Int = 8 << 20) {
@@ -103,26 +106,28 @@ public final class HTTPClient: Sendable {
         configuration.urlCache = nil
         self.delegate = delegate
         self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+        self.oneShot = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
     }
 
-    deinit { session.finishTasksAndInvalidate() }
+    deinit {
+        session.finishTasksAndInvalidate()
+        oneShot.finishTasksAndInvalidate()
+    }
 
-    /// Sends the request. A body goes as a stream the session can ask for again: when libcurl re-sends
-    /// a request on a fresh connection (the reused one died before answering), FoundationNetworking
-    /// rewinds the body through `needNewBodyStream`; a plain `httpBody` cannot be rewound there and the
-    /// retry went out with its `Content-Length` and no body, stalling until the timeout.
+    /// Sends the request once. A request with a body (a POST that changes something) goes on a new
+    /// connection that closes after it: libcurl re-sends a request by itself when a reused connection
+    /// dies before the answer, and FoundationNetworking cannot rewind a body for it, so the copy went
+    /// out with its `Content-Length` and no body and stalled until the timeout. On a fresh connection
+    /// there is no such re-send: a lost answer surfaces at once, and whoever sends again (``ProviderCalls``,
+    /// after looking when it is a mutation) sends the whole request, body included.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         urlRequest.timeoutInterval = request.timeout.timeInterval
+        urlRequest.httpBody = request.body
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        let task: URLSessionTask
-        if let body = request.body {
-            urlRequest.setValue(String(body.count), forHTTPHeaderField: "Content-Length")
-            task = session.uploadTask(withStreamedRequest: urlRequest)
-        } else {
-            task = session.dataTask(with: urlRequest)
-        }
+        if request.body != nil { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
+        let task = (request.body == nil ? session : oneShot).dataTask(with: urlRequest)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 delegate.register(task, request: request, continuation: continuation)
@@ -188,12 +193,6 @@ private final class Collector: NSObject, URLSessionDataDelegate, Sendable {
             table[id] = entry
             return true
         }
-    }
-
-    /// A fresh copy of the body, each time the session (re)starts sending it.
-    func urlSession(_ session: URLSession, task: URLSessionTask, needNewBodyStream completionHandler: @escaping (InputStream?) -> Void) {
-        let body = pending.withLock { $0[task.taskIdentifier]?.request.body }
-        completionHandler(body.map { InputStream(data: $0) })
     }
 
     func urlSession(

@@ -110,29 +110,34 @@ public actor ProviderCalls {
             try checkBreaker(operation)
             let tally = RequestTally()
             let paced = rateLimit?.pacesEachRequest == false ? try await pace() : false
+            // Counted as one call now; given back if the provider's requests were counted one by one.
+            counts[kind, default: 0] += 1
             do {
                 let value = try await Self.$current.withValue(self) {
                     try await Self.$requestTally.withValue(tally) { try await body() }
                 }
                 if paced { budget.answered() }
-                if tally.count == 0 {
-                    counts[kind, default: 0] += 1
-                    succeeded()
-                }
+                if tally.count == 0 { succeeded() } else { uncount(kind) }
                 return value
             } catch is CancellationError {
                 if paced { budget.answered() }
+                if tally.count > 0 { uncount(kind) }
                 throw CancellationError()
             } catch {
                 if paced { budget.answered() }
+                if tally.count > 0 { uncount(kind) }
                 let failure = classify(error, operation: operation)
                 if failure.settled || failure.code == "circuit_open" { throw failure }
-                if tally.count == 0 { counts[kind, default: 0] += 1 }
                 record(failure, kind: kind)
                 guard case .yes(let after) = failure.retry, attempt < limit else { throw failure }
                 try await backOff(failure, attempt: attempt, after: after, operation: operation)
             }
         }
+    }
+
+    private func uncount(_ kind: String) {
+        counts[kind, default: 1] -= 1
+        if counts[kind] == 0 { counts[kind] = nil }
     }
 
     /// Sends one request of the current operation through its `ProviderCalls` (see ``call(_:_:attempts:_:body:)``);
