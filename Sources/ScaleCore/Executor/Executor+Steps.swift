@@ -7,9 +7,10 @@ extension Executor {
         case .resolveSnapshot:
             state.snapshot = try await resolveSnapshot(role: role)
         case .delete(let nodes, let reason):
+            for node in nodes { state.deleting[node.name, default: []].insert(node.id) }
             try await delete(nodes, reason: reason, role: role, scope: scope)
         case .awaitGone(let names):
-            try await awaitGone(names, role: role, scope: scope)
+            try await awaitGone(names, ids: state.deletedIDs(of: names, observed: scope.observed), role: role, scope: scope)
         case .create(let names):
             guard let snapshot = state.snapshot else {
                 throw StepFailure(role: role, step: step.kind, summary: "no snapshot was resolved before creating", action: "created nothing")
@@ -192,34 +193,40 @@ extension Executor {
         }
     }
 
-    func awaitGone(_ names: [String], role: String, scope: RunScope) async throws {
+    /// Waits until the deleted servers are gone. A name whose deleted ids are known waits for those ids,
+    /// not the name: when a duplicate carried the name, the kept node still has it (issue 17, point 10).
+    func awaitGone(_ names: [String], ids: [String: Set<String>] = [:], role: String, scope: RunScope) async throws {
         await scope.watcher.resetPace()
         let deadline = clock.now() + settings.goneTimeout
         var seen = 0
         var reported = -1
         var pending = Set(names)
+        func stillThere(_ name: String, in nodes: [Node]) -> [Node] {
+            let same = nodes.filter { $0.name == name }
+            guard let wanted = ids[name], !wanted.isEmpty else { return same }
+            return same.filter { wanted.contains($0.id) }
+        }
         while true {
-                let listing = try await scope.watcher.next(after: seen)
-                seen = listing.generation
-                let present = Set(listing.nodes.map(\.name))
-                for name in pending where !present.contains(name) {
-                    try? await journal.record(.gone(name: name, at: clock.now()))
-                    pending.remove(name)
-                }
-                if names.count - pending.count != reported {
-                    reported = names.count - pending.count
-                    progress.report(.counted(role: role, what: "gone", done: reported, total: names.count))
-                }
-                if pending.isEmpty { return }
-                if clock.now() >= deadline {
-                    let left = listing.nodes.filter { pending.contains($0.name) }
-                    throw StepFailure(
-                        role: role, step: "await-gone",
-                        summary: "\(left.count) of \(names.count) \(role) nodes still exist \(DurationText.format(settings.goneTimeout)) after deletion and may still be billing",
-                        nodes: left, details: left.map(\.summary),
-                        action: "left them; run `scalectl down` again or delete them in the provider's console"
-                    )
-                }
+            let listing = try await scope.watcher.next(after: seen)
+            seen = listing.generation
+            for name in pending where stillThere(name, in: listing.nodes).isEmpty {
+                if listing.nodes.allSatisfy({ $0.name != name }) { try? await journal.record(.gone(name: name, at: clock.now())) }
+                pending.remove(name)
+            }
+            if names.count - pending.count != reported {
+                reported = names.count - pending.count
+                progress.report(.counted(role: role, what: "gone", done: reported, total: names.count))
+            }
+            if pending.isEmpty { return }
+            if clock.now() >= deadline {
+                let left = pending.sorted().flatMap { stillThere($0, in: listing.nodes) }
+                throw StepFailure(
+                    role: role, step: "await-gone",
+                    summary: "\(left.count) of \(names.count) \(role) nodes still exist \(DurationText.format(settings.goneTimeout)) after deletion and may still be billing",
+                    nodes: left, details: left.map(\.summary),
+                    action: "left them; run `scalectl down` again, or delete them in the provider's console"
+                )
+            }
         }
     }
 

@@ -253,10 +253,22 @@ struct PipelineState {
     var replaced: [String] = []
     /// Nodes left behind by a degraded gate: later gates do not wait for them.
     var excluded = Set<String>()
+    /// Name → ids of the servers this pipeline asked to delete.
+    var deleting: [String: Set<String>] = [:]
     var warnings: [String] = []
 
     init(plan: RolePlan) { self.plan = plan }
 
     /// The names a gate checks: the step's, minus nodes a degraded gate left behind.
     func gated(_ names: [String]) -> [String] { names.filter { !excluded.contains($0) } }
+
+    /// The ids to wait on for each name: those this pipeline deleted, else those the run saw `deleting`.
+    func deletedIDs(of names: [String], observed: Observation?) -> [String: Set<String>] {
+        var ids: [String: Set<String>] = [:]
+        for name in names {
+            let known = deleting[name] ?? Set((observed?.nodes ?? []).filter { $0.name == name && $0.state == .deleting }.map(\.id))
+            if !known.isEmpty { ids[name] = known }
+        }
+        return ids
+    }
 }
