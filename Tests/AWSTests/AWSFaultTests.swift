@@ -38,7 +38,6 @@ struct AWSFaultTests {
                 kind = "aws"
                 region = "us-east-1"
                 endpoint = "http://127.0.0.1:\(proxy.port)"
-                request_timeout = "10s"
                 backoff = "20ms"
                 max_backoff = "200ms"
                 breaker_after = 4

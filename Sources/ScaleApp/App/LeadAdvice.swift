@@ -25,6 +25,7 @@ struct LeadAdvice: Encodable, Sendable {
             var result: [String: Duration] = [:]
             for (role, roleSteps) in Dictionary(grouping: steps.filter { $0.target == nil && $0.role != nil }, by: { $0.role! }) {
                 guard roleSteps.contains(where: { $0.kind == "create" }),
+                      !roleSteps.contains(where: { $0.outcome == .interrupted || ($0.seconds ?? 0) < 0 }),
                       let first = roleSteps.map(\.startedAt).min(),
                       let ready = roleSteps.last(where: { ["probe", "await-healthy", "await-running"].contains($0.kind) })?.endedAt
                 else { continue }
