@@ -19,7 +19,7 @@ struct FaultFleet {
     /// - Parameters:
     ///   - faults: the fake's knobs (see `Tests/Fakes/hetzner_faults.py`), set before the first run.
     ///   - provider: extra lines for the `[provider]` table.
-    static func start(frontal: Int = 3, celery: Int = 2, faults: [String: Any] = [:], provider: String = "") async throws -> FaultFleet {
+    static func start(frontal: Int = 3, celery: Int = 2, perPage: Int = 25, faults: [String: Any] = [:], provider: String = "") async throws -> FaultFleet {
         let fake = try await FakeHetzner.start()
         try await fake.seedFleetImages()
         try await fake.seed(["load_balancers": [["name": "t-lb"]]])
@@ -41,7 +41,7 @@ struct FaultFleet {
             endpoint = "\(fake.endpoint)"
             token_env = "TEST_HCLOUD_TOKEN"
             location = "nbg1"
-            per_page = 25
+            per_page = \(perPage)
             action_poll_interval = "30ms"
             shutdown_timeout = "1s"
             request_timeout = "5s"
@@ -84,6 +84,14 @@ struct FaultFleet {
         let servers = try await fake.state()["servers"] as? [[String: Any]] ?? []
         return servers.map {
             ($0["name"] as? String ?? "", $0["status"] as? String ?? "", ($0["labels"] as? [String: String])?["scalectl-fleet"])
+        }
+    }
+
+    /// Every byte the controller stored: the database and its journal files.
+    func storedBytes() throws -> Data {
+        let state = directory.file("state")
+        return try FileManager.default.contentsOfDirectory(atPath: state).reduce(into: Data()) { data, name in
+            data += FileManager.default.contents(atPath: "\(state)/\(name)") ?? Data()
         }
     }
 

@@ -33,7 +33,11 @@ struct AWSQueryClient: Sendable {
     /// - Parameter operation: what the call is for, as error messages name it (`create t-frontal-1-2`).
     func call(_ service: AWSService, _ action: String, _ parameters: [(String, String)], operation: String) async throws -> XMLTree {
         try await ProviderCalls.request("\(service.rawValue):\(action)", operation, effect: Self.effect(of: action)) {
-            try await send(service, action, parameters, operation: operation)
+            do {
+                return try await send(service, action, parameters, operation: operation)
+            } catch let error as ProviderError {
+                throw error.scrubbed(of: [credentials.secretAccessKey] + (credentials.sessionToken.map { [$0] } ?? []))
+            }
         }
     }
 

@@ -103,7 +103,11 @@ struct HetznerAPI: Sendable {
         as type: T.Type, operation: String
     ) async throws -> T {
         try await ProviderCalls.request(Self.kind(method, path), operation, effect: effect) {
-            try decode(type, try await send(method, path, query: query, body: body, operation: operation), operation: operation, rereadable: effect == .read)
+            do {
+                return try decode(type, try await send(method, path, query: query, body: body, operation: operation), operation: operation, rereadable: effect == .read)
+            } catch let error as ProviderError {
+                throw error.scrubbed(of: [token])
+            }
         }
     }
 
