@@ -246,7 +246,7 @@ extension Executor {
                     role: role, step: "await-gone",
                     summary: "\(left.count) of \(names.count) \(role) nodes still exist \(DurationText.format(settings.goneTimeout)) after deletion and may still be billing",
                     nodes: left, details: left.map(\.summary),
-                    action: "left them; run `scalectl down` again, or delete them in the provider's console"
+                    action: "left them; run `\(scope.rerun)` again, or delete them in the provider's console"
                 )
             }
         }
@@ -285,7 +285,7 @@ extension Executor {
             summary: "\(failures.count) of \(nodes.count) \(role) nodes could not be deleted and may still be billing",
             nodes: failures.map(\.0), details: failures.map { "\($0.0.summary): \($0.1.code): \($0.1.message)" },
             providerError: failures[0].1,
-            action: "deleted the others; run `scalectl down` again to retry"
+            action: "deleted the others; run `\(scope.rerun)` again to retry"
         )
     }
 

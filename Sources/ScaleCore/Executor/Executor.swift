@@ -76,6 +76,7 @@ public struct Executor: Sendable {
     public func execute(_ plan: Plan, observed: Observation? = nil) async -> ExecutionReport {
         let started = clock.now()
         let scope = RunScope(
+            mode: plan.mode,
             watcher: FleetWatcher(provider: provider, calls: calls, clock: clock, interval: settings.pollInterval),
             limiter: Limiter(limit: settings.concurrency),
             tally: Tally(),
@@ -224,11 +225,16 @@ public struct Executor: Sendable {
 
 /// What the role pipelines of one run share.
 struct RunScope: Sendable {
+    let mode: Plan.Mode
     let watcher: FleetWatcher
     let limiter: Limiter
     let tally: Tally
     /// The listing the plan was made from, if any.
     let observed: Observation?
+
+    /// The command that runs this plan's mode again: `scalectl down` would tear down a fleet whose
+    /// `up` failed to delete a broken node.
+    var rerun: String { mode == .down ? "scalectl down" : "scalectl up" }
 }
 
 /// Nodes created and deleted during the run.
