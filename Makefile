@@ -3,7 +3,7 @@
 SWIFT ?= swift
 VENV := .venv
 
-.PHONY: deps test-deps build demo test venv bench fuzz clean
+.PHONY: deps test-deps build demo test venv bench fuzz clean campaign
 
 deps:
 	@scripts/install-system-deps.sh libcurl4-openssl-dev libsqlite3-dev
@@ -30,6 +30,11 @@ $(VENV)/.installed: scripts/test-requirements.txt
 # (load average near 30) and time-bound checks turn flaky, so tests run one at a time.
 test: build venv test-deps
 	$(SWIFT) test --no-parallel
+
+# The fault campaign of docs/reliability.md with more seeds than `make test` runs (CAMPAIGN_SEEDS each case).
+CAMPAIGN_SEEDS ?= 5
+campaign: build venv
+	SCALECTL_CAMPAIGN_SEEDS=$(CAMPAIGN_SEEDS) $(SWIFT) test --filter HetznerCampaignTests 2>&1 | grep -E "campaign:|passed|failed"
 
 # Speed, provider calls and footprint against the physical limit; rewrites docs/benchmarks.md.
 bench: deps
