@@ -46,6 +46,8 @@ public struct StatusReport: Sendable {
         var lastRun: Nullable<LastRun>
         var overrides: [String]
         var lead: LeadAdvice
+        /// Balancer → why it could not be read: its nodes' health is unknown.
+        var unreadBalancers: [String: String] = [:]
     }
 
     public func run() async throws -> ExitStatus {
@@ -84,7 +86,9 @@ public struct StatusReport: Sendable {
                         } else if node.state != .running {
                             problem = "not running"
                         }
-                        let health = settings?.loadBalancer.flatMap { observed.balancers[$0]?[node.id] }
+                        let health = settings?.loadBalancer.flatMap { balancer in
+                            observed.unreadBalancers[balancer] != nil ? BalancerHealth.unknown : observed.balancers[balancer]?[node.id]
+                        }
                         return (index, Output.NodeOutput(
                             name: node.name, id: node.id, state: node.state.rawValue, ready: problem == nil,
                             lb: Nullable(health?.rawValue), privateIp: node.privateIP, providerStatus: node.providerStatus, problem: problem))
@@ -108,7 +112,8 @@ public struct StatusReport: Sendable {
                     durationSeconds: run.endedAt.map { $0.timeIntervalSince(run.startedAt) }, summary: run.summary, error: run.error)
             }),
             overrides: overrides.map { $0.summary(zone: fleet.timeZone) },
-            lead: await context.leadAdvice(next: window == nil ? windows.first { $0.start > input.now }?.primary : nil))
+            lead: await context.leadAdvice(next: window == nil ? windows.first { $0.start > input.now }?.primary : nil),
+            unreadBalancers: observed.unreadBalancers)
     }
 
     func lines(_ output: Output) -> [String] {
@@ -124,6 +129,9 @@ public struct StatusReport: Sendable {
             let running = role.nodes.filter { $0.state == "running" }.count
             var head = "\(name): \(role.desired) wanted, \(role.nodes.count) present, \(running) running"
             if let balancer = role.loadBalancer { head += ", \(role.nodes.filter { $0.lb.value == "healthy" }.count) healthy on \(balancer)" }
+            if let balancer = role.loadBalancer, let problem = output.unreadBalancers[balancer] {
+                head += " (health unknown: \(balancer) cannot be read: \(problem))"
+            }
             head += ", \(role.nodes.filter(\.ready).count) ready"
             lines.append(head)
             for node in role.nodes {

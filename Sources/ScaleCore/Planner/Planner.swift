@@ -10,6 +10,9 @@ public struct PlannerInput: Sendable {
     public var events: [Event]
     public var overrides: [Override]
     public var observed: Observation
+    /// Role → replacement rounds already used in the current window since on-call last acted (see
+    /// ``replacementBudgetStart``), read from the journal: the limit holds across runs, not per run.
+    public var replacementsUsed: [String: Int] = [:]
 
     public init(
         command: Command, force: Bool = false, now: Date, settings: FleetSettings, events: [Event],
@@ -31,6 +34,14 @@ extension PlannerInput {
 
     /// The calendar's windows as the overrides in force shape them, earliest first.
     public var windows: [Window] { Planner.windows(events, settings: settings, overrides: activeOverrides) }
+
+    /// Since when replacements count against `replace_limit`: the start of the window covering now, or
+    /// the newest override in force if on-call acted later (acting gives the roles a fresh budget).
+    /// Nil outside windows.
+    public var replacementBudgetStart: Date? {
+        guard let window = windows.first(where: { $0.covers(now) }) else { return nil }
+        return ([window.start] + activeOverrides.map(\.createdAt)).max()
+    }
 }
 
 /// Desired state versus observed state gives an ordered plan: a pure function.
@@ -153,7 +164,8 @@ public enum Planner {
             let nodes = input.observed.nodes.filter { $0.role == role.name }
             return RolePlan(
                 role: role.name, desired: desired, event: event,
-                steps: upSteps(role: role, names: names, nodes: nodes, input: input)
+                steps: upSteps(role: role, names: names, nodes: nodes, input: input),
+                replacementsUsed: input.replacementsUsed[role.name] ?? 0
             )
         }
         plans += strayPlans(input: input, steps: { nodes in
@@ -233,7 +245,9 @@ public enum Planner {
     /// Detach (and drain) what the balancer holds, delete, and wait until gone.
     private static func removal(of nodes: [Node], role: RoleSettings, reason: DeleteReason, input: PlannerInput) -> [Step] {
         var steps: [Step] = []
-        if let balancer = role.loadBalancer {
+        // A balancer that could not be read is not detached from: its members are unknown, and the nodes
+        // go by their ownership labels whatever the balancer's state.
+        if let balancer = role.loadBalancer, input.observed.unreadBalancers[balancer] == nil {
             let members = nodes.filter { input.observed.isMember($0, of: balancer) }
             if !members.isEmpty {
                 steps.append(.detach(balancer: balancer, members))
