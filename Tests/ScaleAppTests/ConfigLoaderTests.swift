@@ -108,6 +108,32 @@ struct ConfigLoaderTests {
         }
     }
 
+    /// A profile may be written exactly as the `[provider]` table it fills in, `[provider.prices]` included.
+    @Test func readsAProfileWrittenAsTheProviderTable() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(atPath: directory.file("providers"), withIntermediateDirectories: true)
+        try directory.write("providers/sim.toml", "# a profile\n[provider]\nkind = \"sim\"\nhealth_delay = \"3s\"\n\n[provider.prices]\ncpx31 = 0.5\n")
+        let text = Self.good.replacingOccurrences(of: "kind = \"sim\"\nboot_time = \"2s\"", with: "profile = \"providers/sim.toml\"\nboot_time = \"2s\"")
+        let configuration = try ConfigLoader.parse(text, file: directory.file("scalectl.toml"))
+        guard case .sim(let sim) = configuration.provider else { Issue.record("not sim"); return }
+        #expect(sim.bootTime == .seconds(2) && sim.healthDelay == .seconds(3))
+        #expect(sim.prices["cpx31"] == 0.5)
+
+        try directory.write("providers/sim.toml", "[provider]\nkind = \"sim\"\n[provider.prices]\ncpx31 = \"x\"\n")
+        #expect {
+            try ConfigLoader.parse(text, file: directory.file("scalectl.toml"))
+        } throws: { error in
+            "\(error)".contains("providers/sim.toml:4: provider.prices.cpx31: must be a number")
+        }
+        try directory.write("providers/sim.toml", "[provider]\nkind = \"sim\"\n[controller]\nfleet = \"x\"\n")
+        #expect {
+            try ConfigLoader.parse(text, file: directory.file("scalectl.toml"))
+        } throws: { error in
+            "\(error)".contains("providers/sim.toml:3: controller: a provider profile holds only [provider]")
+        }
+    }
+
     @Test func relativeDatabasePathsFollowTheConfigFile() throws {
         let text = Self.good.replacingOccurrences(of: "[controller]", with: "[controller]\ndatabase = \"../state/db.sqlite\"")
         #expect(try ConfigLoader.parse(text, file: "/srv/scalectl/etc/scalectl.toml").database == "/srv/scalectl/state/db.sqlite")

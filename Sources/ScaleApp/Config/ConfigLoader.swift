@@ -14,7 +14,7 @@ public enum ConfigLoader {
         } else {
             throw ConfigError(
                 file: Configuration.defaultPaths[0],
-                problem: "no configuration file: pass --config FILE, or create ./scalectl.toml (see the README's configuration reference)")
+                problem: "no configuration file: pass --config FILE, or create ./scalectl.toml (see docs/configuration.md)")
         }
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: file, problem: "cannot read the file (missing, unreadable or not UTF-8)")
@@ -65,7 +65,19 @@ public enum ConfigLoader {
             guard let data = FileManager.default.contents(atPath: profilePath), let profileText = String(data: data, encoding: .utf8) else {
                 throw providerTable.error("profile", "cannot read the provider profile \(profilePath)")
             }
-            providerTable = providerTable.over(try TOMLSource(file: profilePath, text: profileText))
+            // A profile is written like the [provider] table it fills in (`[provider]`, `[provider.prices]`),
+            // or, as older profiles are, with those keys at its top level.
+            let source = try TOMLSource(file: profilePath, text: profileText)
+            if source.table.contains(key: "provider") {
+                if let stray = source.table.keys.first(where: { $0 != "provider" }) {
+                    throw ConfigError(
+                        file: profilePath, key: stray, line: source.lines.line(of: [stray]),
+                        problem: "a provider profile holds only [provider] and its tables (such as [provider.prices])")
+                }
+                providerTable = try providerTable.over(source, at: ["provider"])
+            } else {
+                providerTable = try providerTable.over(source)
+            }
         }
         let retry = try retryPolicy(providerTable)
         let serverLimit = try providerTable.int("server_limit", in: 1...1_000_000)

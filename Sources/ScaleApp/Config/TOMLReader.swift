@@ -43,9 +43,16 @@ final class TOMLReader {
 
     private init(layers: [Layer]) { self.layers = layers }
 
-    /// Adds a lower layer read under this one.
-    func over(_ source: TOMLSource) -> TOMLReader {
-        let reader = TOMLReader(layers: layers + [Layer(source: source, table: source.table, path: layers[0].path, sourcePath: [])])
+    /// Adds a lower layer read under this one: `source`'s table at `sourcePath` (its top level when empty).
+    func over(_ source: TOMLSource, at sourcePath: [String] = []) throws -> TOMLReader {
+        var table = source.table
+        for key in sourcePath {
+            guard let inner = table[key]?.table else {
+                throw ConfigError(file: source.file, key: key, line: source.lines.line(of: [key]), problem: "must be a table")
+            }
+            table = inner
+        }
+        let reader = TOMLReader(layers: layers + [Layer(source: source, table: table, path: layers[0].path, sourcePath: sourcePath)])
         reader.used = used
         return reader
     }
