@@ -57,7 +57,7 @@ struct ConfigLoaderTests {
         ("count = 5", "count = -1", "scalectl.toml:13: roles.frontal.count: must be between 0 and 1000, not -1"),
         ("server_type = \"cpx31\"\n", "", "roles.frontal.server_type: is required"),
         ("max_age = \"30h\" }\nload", "max_age = \"30 hours\" }\nload", "scalectl.toml:15: roles.frontal.snapshot.max_age: \"30 hours\" is not a duration"),
-        ("{ labels = \"role=frontal\", max_age = \"30h\" }", "{ label = \"role=frontal\" }", "scalectl.toml:15: roles.frontal.snapshot.labels: is required"),
+        ("{ labels = \"role=frontal\", max_age = \"30h\" }", "{ label = \"role=frontal\" }", "scalectl.toml:15: roles.frontal.snapshot.label: unknown key: did you mean roles.frontal.snapshot.labels?"),
         ("ready = { http = \"http://{private_ip}:8080/health\", within = \"5m\" }", "ready = { http = \"http://x/\", tcp = \"x:1\" }", "scalectl.toml:17: roles.frontal.ready: give exactly one of http, tcp or command"),
         ("{private_ip}:8080/health", "{ip}:8080/health", "scalectl.toml:17: roles.frontal.ready.http: the placeholder {ip} is not known here"),
         ("within = \"5m\" }\n\n[roles.celery]", "within = \"5m\", retries = 3 }\n\n[roles.celery]", "scalectl.toml:17: roles.frontal.ready.retries: unknown key"),
@@ -132,6 +132,18 @@ struct ConfigLoaderTests {
         } throws: { error in
             "\(error)".contains("providers/sim.toml:3: controller: a provider profile holds only [provider]")
         }
+    }
+
+    /// Without a zone, a Madrid show's local times would be taken as UTC and the fleet come an hour late.
+    @Test func theTimeZoneIsRequired() throws {
+        let text = Self.good.replacingOccurrences(of: "timezone = \"Europe/Madrid\"\n", with: "")
+        #expect {
+            try ConfigLoader.parse(text, file: "scalectl.toml")
+        } throws: { error in
+            "\(error)".contains("scalectl.toml:1: controller.timezone: is required") && "\(error)".contains("Europe/Madrid")
+        }
+        let utc = Self.good.replacingOccurrences(of: "Europe/Madrid", with: "UTC")
+        #expect(try ConfigLoader.parse(utc, file: "scalectl.toml").fleet.timeZone.secondsFromGMT() == 0)
     }
 
     @Test func relativeDatabasePathsFollowTheConfigFile() throws {

@@ -31,13 +31,20 @@ public enum ConfigLoader {
             path.hasPrefix("/") ? path : ((directory as NSString).appendingPathComponent(path) as NSString).standardizingPath
         }
 
+        // A misspelled or misplaced table is named before the tables it hides are missed.
+        try root.only(["controller", "provider", "roles", "daemon", "alerts"])
         guard let controller = try root.table("controller") else { throw root.error("controller", "the [controller] table is required") }
         let fleetName = try controller.requiredString("fleet")
         guard NodeName.isValidPart(fleetName) else {
             throw controller.error("fleet", "\"\(fleetName)\" is not usable in node names: use 1-24 lowercase letters, digits or inner hyphens, starting with a letter")
         }
         let databasePath = try controller.string("database") ?? "scalectl.sqlite"
-        let zoneName = try controller.string("timezone") ?? "UTC"
+        // No silent zone: local times (events, --at, display) are read in this zone, so it is written out.
+        guard let zoneName = try controller.string("timezone") else {
+            throw controller.error(
+                "timezone",
+                "is required: the IANA zone local times are read and shown in, such as timezone = \"Europe/Madrid\" (write \"UTC\" for UTC)")
+        }
         guard let zone = TimeText.zone(zoneName) else {
             throw controller.error("timezone", "\"\(zoneName)\" is not an IANA time zone such as Europe/Madrid")
         }
