@@ -3,7 +3,7 @@
 SWIFT ?= swift
 VENV := .venv
 
-.PHONY: deps test-deps build demo test venv bench fuzz clean
+.PHONY: deps test-deps build release install demo test venv bench fuzz clean
 
 deps:
 	@scripts/install-system-deps.sh libcurl4-openssl-dev libsqlite3-dev
@@ -14,6 +14,22 @@ test-deps:
 
 build: deps
 	$(SWIFT) build
+
+# make install: a release build into $(PREFIX)/bin, the systemd units, an example configuration and
+# environment file, and the crontab; an existing file is never overwritten. DESTDIR stages a package.
+# NO_BUILD=1 SCALECTL_BIN=PATH installs a binary built elsewhere (the tests do).
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+STATEDIR ?= /var/lib/scalectl
+SCALECTL_BIN ?= .build/release/scalectl
+
+release: deps
+	$(SWIFT) build -c release --product scalectl
+
+install: $(if $(NO_BUILD),,release)
+	@BIN="$(SCALECTL_BIN)" DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SYSCONFDIR="$(SYSCONFDIR)" \
+		UNITDIR="$(UNITDIR)" STATEDIR="$(STATEDIR)" scripts/install.sh
 
 demo: build
 	@scripts/demo.sh

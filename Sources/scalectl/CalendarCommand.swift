@@ -65,7 +65,7 @@ struct CalendarCommand: AsyncParsableCommand {
             abstract: "Import events from a CSV or iCalendar (.ics) file: all events or none.",
             discussion: """
                 CSV: a header row with name,start,end and optionally tz, counts ("frontal=6 celery=4"), notes. \
-                iCalendar: VEVENTs; daily and weekly RRULEs are expanded over --horizon (see the README).
+                iCalendar: VEVENTs; daily and weekly RRULEs are expanded over --horizon (see docs/calendars.md).
                 """)
 
         @OptionGroup var global: GlobalFlags

@@ -23,6 +23,8 @@ struct BadInputCorpusTests {
 
     static let cases: [Case] = [
         // Configuration
+        Case(name: "misspelled required key", config: ("server_type = \"cpx31\"", "sever_type = \"cpx31\""), arguments: ["up"], says: "roles.frontal.sever_type: unknown key: did you mean roles.frontal.server_type?"),
+        Case(name: "prices at the top level", config: ("[controller]", "[prices]\ncpx31 = 0.02\n\n[controller]"), arguments: ["up"], says: "did you mean [provider.prices]?"),
         Case(name: "unknown controller key", config: ("drain = \"100ms\"", "drain = \"100ms\"\nleed = \"45m\""), arguments: ["up"], says: "controller.leed: unknown key"),
         Case(name: "bare number as a duration", config: ("drain = \"100ms\"", "drain = \"100\""), arguments: ["up"], says: "controller.drain: \"100\" is not a duration"),
         Case(name: "unknown time zone", config: ("timezone = \"Europe/Madrid\"", "timezone = \"Madrid\""), arguments: ["status"], says: "controller.timezone: \"Madrid\" is not an IANA time zone"),

@@ -29,8 +29,10 @@ public struct PlannerInput: Sendable {
 }
 
 extension PlannerInput {
-    /// The overrides in force at `now`.
-    public var activeOverrides: [Override] { overrides.filter { $0.isActive(at: now) } }
+    /// The overrides in force at `now` (event-scoped ones only while their event's window lasts).
+    public var activeOverrides: [Override] {
+        Override.inForce(overrides, events: events, lead: settings.lead, margin: settings.margin, at: now)
+    }
 
     /// The calendar's windows as the overrides in force shape them, earliest first.
     public var windows: [Window] { Planner.windows(events, settings: settings, overrides: activeOverrides) }
@@ -285,7 +287,7 @@ public enum Planner {
 
     static func describe(_ window: Window, zone: TimeZone) -> String {
         let names = window.events.map(\.title).joined(separator: " + ")
-        return "the window of \(names) (\(TimeText.local(window.start, zone: zone)) to \(TimeText.clock(window.end, zone: zone)))"
+        return "the window of \(names) (\(TimeText.local(window.start, zone: zone)) to \(TimeText.local(window.end, after: window.start, zone: zone)))"
     }
 
     private static func nextText(_ next: Window?, zone: TimeZone) -> String {
