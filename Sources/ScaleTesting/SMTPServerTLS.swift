@@ -38,6 +38,31 @@ public struct SMTPServerTLS: Sendable {
         return SMTPServerTLS(server: server, inbox: RecordingDirectory(path: inbox), mode: mode, caFile: caFile)
     }
 
+    /// Runs `body` with a server in a directory of its own, then stops the server and removes the
+    /// directory, whether `body` returned or threw.
+    public static func with(
+        _ mode: Mode, requireStartTLS: Bool = false, user: String? = nil, password: String? = nil,
+        _ body: (SMTPServerTLS) async throws -> Void
+    ) async throws {
+        let directory = try TemporaryDirectory("scalectl-smtp")
+        let server: SMTPServerTLS
+        do {
+            server = try await start(in: directory, mode: mode, requireStartTLS: requireStartTLS, user: user, password: password)
+        } catch {
+            directory.remove()
+            throw error
+        }
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            directory.remove()
+            throw error
+        }
+        await server.stop()
+        directory.remove()
+    }
+
     public func messages() throws -> [[String: Any]] { try inbox.records() }
 
     /// Each AUTH attempt the server saw, as "LOGIN ok" or "LOGIN refused".

@@ -23,9 +23,7 @@ struct AlertMailTests {
     static let environment = ["SMTP_USER": "alice", "SMTP_PASSWORD": "pw-Mail-Secret-5"]
 
     @Test func aTestAlertGoesOverSTARTTLSWithEveryHeader() async throws {
-        let directory = try TemporaryDirectory()
-        let server = try await SMTPServerTLS.start(in: directory, mode: .starttls, requireStartTLS: true, user: "alice", password: "pw-Mail-Secret-5")
-        do {
+        try await SMTPServerTLS.with(.starttls, requireStartTLS: true, user: "alice", password: "pw-Mail-Secret-5") { (server: SMTPServerTLS) async throws in
             let fleet = try Self.fleet(server, caFile: server.caFile)
             defer { fleet.directory.remove() }
             let sent = try await fleet.run("alert", "test", "--at", "2026-11-23T20:22", environment: Self.environment)
@@ -66,12 +64,6 @@ struct AlertMailTests {
             #expect(refused.stderr.contains("email (\(server.url), 2 recipients): FAILED: no secure connection to \(server.url)"), "\(refused.stderr)")
             #expect(try server.messages().count == 1)
             #expect(server.authAttempts() == ["alice ok"], "the password went only over the verified connection")
-        } catch {
-            await server.stop()
-            directory.remove()
-            throw error
         }
-        await server.stop()
-        directory.remove()
     }
 }

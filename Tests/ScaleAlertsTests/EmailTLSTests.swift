@@ -17,27 +17,10 @@ struct EmailTLSTests {
 
     static let message = MailMessage(from: "scalectl@example.org", to: ["oncall@example.org"], subject: "tls", body: "over TLS", date: Date())
 
-    /// Starts the server, runs `body`, and stops the server and removes the directory whatever happened.
     static func with(
         _ mode: SMTPServerTLS.Mode, requireStartTLS: Bool = false, _ body: (SMTPServerTLS) async throws -> Void
     ) async throws {
-        let directory = try TemporaryDirectory()
-        let server: SMTPServerTLS
-        do {
-            server = try await SMTPServerTLS.start(in: directory, mode: mode, requireStartTLS: requireStartTLS, user: "alice", password: "pw-Tls-Secret-3")
-        } catch {
-            directory.remove()
-            throw error
-        }
-        do {
-            try await body(server)
-        } catch {
-            await server.stop()
-            directory.remove()
-            throw error
-        }
-        await server.stop()
-        directory.remove()
+        try await SMTPServerTLS.with(mode, requireStartTLS: requireStartTLS, user: "alice", password: "pw-Tls-Secret-3", body)
     }
 
     @Test func startTLSIsUsedWhenOfferedWithTheConfiguredCA() async throws {
