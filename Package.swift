@@ -75,7 +75,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ScaleBench",
-            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", "ScaleApp", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(name: "ScaleFuzz", dependencies: ["ScaleApp"], swiftSettings: strict),

@@ -24,6 +24,10 @@ public final class Store: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(15)
         configuration.foreignKeysEnabled = true
+        // Bounded memory for a daemon that runs for months: SQLite's page cache (2 MB per connection by
+        // default, on each of the pool's connections) grew with the database, about a kilobyte a run.
+        configuration.maximumReaderCount = 2
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -256") }
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

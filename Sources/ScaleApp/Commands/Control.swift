@@ -29,6 +29,7 @@ public struct Control: Sendable {
         let calls = try context.providerCalls()
         let alerts = try context.alertDispatcher()
         let start = try store.startRun(command: command.rawValue, at: clock.now())
+        try? store.pruneHistory(before: clock.now() - context.configuration.historyKeep, keepScaleUps: LeadAdvice.window)
         if let dead = start.takenOver {
             console.problem("warning: took over the lock of \(dead.description), whose process is gone; that run is marked interrupted")
         }
@@ -81,7 +82,7 @@ public struct Control: Sendable {
         var executor = Executor(
             fleet: context.fleet, settings: context.configuration.execution, provider: bundle.provider,
             balancers: bundle.balancers, calls: calls, journal: store,
-            prober: Prober(http: HTTPClient()),
+            prober: Prober(http: .shared),
             progress: ConsoleProgress(console: console, clock: clock, zone: context.fleet.timeZone),
             clock: clock, runID: start.runID, logger: context.logger)
         executor.crashPoint = crashPoint
