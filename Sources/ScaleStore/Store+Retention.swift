@@ -1,18 +1,6 @@
 import Foundation
 import GRDB
-
-/// What pruning removed.
-public struct PruneResult: Sendable, Equatable {
-    public var runs: Int
-    public var steps: Int
-    public var alerts: Int
-
-    public init(runs: Int = 0, steps: Int = 0, alerts: Int = 0) {
-        self.runs = runs
-        self.steps = steps
-        self.alerts = alerts
-    }
-}
+import ScaleCore
 
 extension Store {
     /// Deletes the journal older than `cutoff` (`[controller] history_keep` before now): runs with their
@@ -23,8 +11,13 @@ extension Store {
     /// cutoff, and then deletes everything past the cutoff at once.
     /// - Warning: the deleted history is gone; `history` and the lead advice no longer see it.
     @discardableResult
-    public func pruneHistory(before cutoff: Date, keepScaleUps: Int, slack: Duration = .seconds(86_400)) throws -> PruneResult {
-        try database.write { db in
+    public func pruneHistory(before cutoff: Date, keepScaleUps: Int) async throws -> PruneResult {
+        try await pruneHistory(before: cutoff, keepScaleUps: keepScaleUps, slack: .seconds(86_400))
+    }
+
+    func pruneHistory(before cutoff: Date, keepScaleUps: Int, slack: Duration) async throws -> PruneResult {
+        let fleet = self.fleet
+        return try await database.write { db in
             let oldest = try Date.fetchOne(db, sql: "SELECT min(at) FROM run WHERE fleet = ?", arguments: [fleet])
             guard let oldest, oldest < cutoff - slack.timeInterval else { return PruneResult() }
             let keep = """
