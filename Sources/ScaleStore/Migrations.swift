@@ -113,26 +113,10 @@ extension Store {
             try db.create(index: "alert_open", on: "alert", columns: ["fleet", "kind", "resolvedAt"])
         }
 
-        return migrator
-    }
-}
-
-extension DatabaseMigrator {
-    /// Migrates a database that other processes (cron runs, the daemon, on-call commands) may be
-    /// migrating at the same moment. Each migration commits on its own; when another process applied
-    /// one first, ours fails on the table it already made, and reading again shows the work done.
-    public func migrateShared(_ writer: any DatabaseWriter) throws {
-        var attempt = 0
-        while true {
-            do {
-                try migrate(writer)
-                return
-            } catch {
-                attempt += 1
-                if try writer.read({ try hasCompletedMigrations($0) }) { return }
-                guard attempt < 5 else { throw error }
-                usleep(UInt32(20_000 * attempt))
-            }
+        migrator.registerMigration("Index runs by time, for pruning the history") { db in
+            try db.create(index: "run_fleet_at", on: "run", columns: ["fleet", "at"])
         }
+
+        return migrator
     }
 }
