@@ -239,12 +239,25 @@ public struct Executor: Sendable {
         crashPoint(kind)
         do {
             let value = try await body()
-            try? await journal.end(id, outcome: .ok, error: nil, at: clock.now())
+            await endStep(id, outcome: .ok, error: nil)
             return value
         } catch {
-            try? await journal.end(id, outcome: .failed, error: "\(error)", at: clock.now())
+            if Task.isCancelled || error is CancellationError {
+                await endStep(id, outcome: .interrupted, error: "stopped by a shutdown signal")
+            } else {
+                await endStep(id, outcome: .failed, error: "\(error)")
+            }
             throw error
         }
+    }
+
+    /// Closes a step in the journal even when the run is being cancelled: the store refuses writes from
+    /// a cancelled task, so the write goes through a task of its own, or a shutdown would leave the
+    /// step `running` in the journal of a run marked interrupted.
+    private func endStep(_ id: Int64, outcome: StepOutcome, error: String?) async {
+        let journal = journal
+        let instant = clock.now()
+        await Task { try? await journal.end(id, outcome: outcome, error: error, at: instant) }.value
     }
 }
 
