@@ -29,18 +29,23 @@ let package = Package(
             dependencies: ["CSpawn", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        .target(name: "ScaleSQLite", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .target(
             name: "ScaleStore",
-            dependencies: ["ScaleCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ScaleCore", "ScaleSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(name: "ScaleSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "ScaleProviders",
+            dependencies: ["ScaleCore", "ScaleSigV4", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // The simulated cloud keeps its own state file, like a real cloud keeps its own state.
+        .target(
+            name: "ScaleSim",
             dependencies: [
-                "ScaleCore", "ScaleStore", "ScaleSigV4",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
+                "ScaleCore", "ScaleSQLite", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -56,7 +61,7 @@ let package = Package(
         .target(
             name: "ScaleApp",
             dependencies: [
-                "ScaleCore", "ScaleStore", "ScaleProviders", "ScaleAlerts",
+                "ScaleCore", "ScaleStore", "ScaleProviders", "ScaleSim", "ScaleAlerts",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,18 +80,18 @@ let package = Package(
         ),
         .executableTarget(
             name: "ScaleBench",
-            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ScaleCore", "ScaleStore", "ScaleSim", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(name: "ScaleFuzz", dependencies: ["ScaleApp"], swiftSettings: strict),
         .target(
             name: "ScaleTesting",
-            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", "ScaleApp"],
+            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", "ScaleSim", "ScaleApp"],
             swiftSettings: strict
         ),
         .testTarget(name: "ScaleCoreTests", dependencies: ["ScaleCore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScaleTesting"], swiftSettings: strict),
-        .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleProviders", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleSim", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),
@@ -94,7 +99,7 @@ let package = Package(
         .testTarget(name: "ScaleAlertsTests", dependencies: ["ScaleAlerts", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ScaleTesting", "ScaleProviders", "ScaleStore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ScaleTesting", "ScaleProviders", "ScaleSim", "ScaleStore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
     ],

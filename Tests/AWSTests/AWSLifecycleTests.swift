@@ -19,6 +19,7 @@ struct AWSLifecycleTests {
                 [controller]
                 database = "scalectl.sqlite"
                 fleet = "t"
+                timezone = "UTC"
                 drain = "100ms"
                 poll_interval = "200ms"
                 boot_timeout = "30s"
@@ -127,6 +128,7 @@ struct AWSLifecycleTests {
         let config = try directory.write("scalectl.toml", """
             [controller]
             fleet = "t"
+            timezone = "UTC"
 
             [provider]
             kind = "aws"

@@ -53,7 +53,7 @@ struct FaultScenarioTests {
         let down = try await fleet.run("down", "--force", "--verbose", "--at", during)
         #expect(down.status == 0, "\(down)")
         #expect(try await fleet.nodes(at: during).values.allSatisfy(\.isEmpty), "nothing owned is left")
-        return Outcome(up: up, down: down, counters: try counters(database: fleet.database), failedSteps: failedSteps)
+        return Outcome(up: up, down: down, counters: try counters(database: fleet.simState), failedSteps: failedSteps)
     }
 
     @Test func aBurstOf5xxIsRetried() async throws {
@@ -129,7 +129,7 @@ struct FaultScenarioTests {
         let up = try await fleet.run("up", "--at", Self.during)
         #expect(up.status == 1)
         #expect(up.stderr.contains("stopped calling sim after 4 consecutive failed calls"), "\(up.stderr)")
-        let calls = try Self.counter("calls", database: fleet.database)
+        let calls = try Self.counter("calls", database: fleet.simState)
         #expect(calls == 4, "no call after the breaker opened, made \(calls)")
     }
 

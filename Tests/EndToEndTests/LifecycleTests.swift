@@ -149,10 +149,10 @@ struct InputErrorTests {
     @Test func aBadConfigurationExits2NamingTheKey() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let config = try directory.write("bad.toml", "[controller]\nfleet = \"t\"\nlead = \"soon\"\n")
+        let config = try directory.write("bad.toml", "[controller]\nfleet = \"t\"\ntimezone = \"UTC\"\nlead = \"soon\"\n")
         let result = try await CLI.run(["up", "--config", config])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("bad.toml:3: controller.lead: \"soon\" is not a duration"), "\(result.stderr)")
+        #expect(result.stderr.contains("bad.toml:4: controller.lead: \"soon\" is not a duration"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.file("scalectl.sqlite")), "nothing was created")
         let missing = try await CLI.run(["status", "--config", directory.file("none.toml")])
         #expect(missing.status == 2)

@@ -74,7 +74,7 @@ struct HetznerEndToEndTests {
         }
 
         /// Every byte the controller stored: the database and its journal files.
-        func storedBytes() throws -> Data {
+        func storedBytes() async throws -> Data {
             let state = directory.file("state")
             return try FileManager.default.contentsOfDirectory(atPath: state).reduce(into: Data()) { data, name in
                 data += FileManager.default.contents(atPath: "\(state)/\(name)") ?? Data()
@@ -87,11 +87,11 @@ struct HetznerEndToEndTests {
         }
     }
 
-    static func expectNoToken(_ results: [CLIResult], _ fleet: Fleet) throws {
+    static func expectNoToken(_ results: [CLIResult], _ fleet: Fleet) async throws {
         for result in results {
             #expect(!result.stdout.contains(FakeHetzner.token) && !result.stderr.contains(FakeHetzner.token))
         }
-        let stored = try fleet.storedBytes()
+        let stored = try await fleet.storedBytes()
         #expect(!stored.isEmpty)
         #expect(stored.range(of: Data(FakeHetzner.token.utf8)) == nil, "the token is not in the database")
     }
@@ -127,6 +127,11 @@ struct HetznerEndToEndTests {
         #expect(frontal.count == 3 && frontal.allSatisfy { $0["state"] as? String == "running" && $0["lb"] as? String == "healthy" })
         let celery = try #require(roles["celery"]?["nodes"] as? [[String: Any]])
         #expect(celery.count == 2 && celery.allSatisfy { $0["state"] as? String == "running" && $0["lb"] is NSNull })
+        // No private network configured: the nodes are shown by their public addresses.
+        #expect(frontal.allSatisfy { ($0["public_ip"] as? String)?.hasPrefix("203.0.113.") == true && $0["private_ip"] == nil })
+        let text = try await fleet.run("status", "--at", Self.during)
+        let lines = text.stdout.split(separator: "\n").filter { $0.hasPrefix("  t-") }
+        #expect(lines.count == 5 && lines.allSatisfy { $0.range(of: #"  running  203\.0\.113\.\d+ \(public\)  "#, options: .regularExpression) != nil }, "\(text.stdout)")
 
         let again = try await fleet.run("up", "--json", "--at", "2026-11-23T20:40")
         #expect(again.status == 0, "\(again)")
@@ -141,7 +146,7 @@ struct HetznerEndToEndTests {
         #expect(after.filter { $0.is("DELETE", matching: "/v1/servers/[0-9]+") }.count == 5)
         let removes = after.filter { $0.is("POST", "/v1/load_balancers/301/actions/remove_target") }.compactMap(\.body)
         #expect(removes.count == 1 && (removes.first?["label_selector"] as? [String: String])?["selector"] == "scalectl-fleet=t,scalectl-role=frontal")
-        try Self.expectNoToken([up, status, again, down], fleet)
+        try await Self.expectNoToken([up, status, again, down], fleet)
     }
 
     @Test func aCreateThatFailsForSomeNodesIsJournaledAndARerunCreatesOnlyTheMissing() async throws {
@@ -176,7 +181,7 @@ struct HetznerEndToEndTests {
         let created = try await fleet.fake.requests().dropFirst(before).filter { $0.is("POST", "/v1/servers") }
         #expect(created.compactMap { $0.body?["name"] as? String } == ["t-frontal-1-2"])
         #expect(try await fleet.fake.servers().count == 5)
-        try Self.expectNoToken([failed, history, rerun], fleet)
+        try await Self.expectNoToken([failed, history, rerun], fleet)
     }
 
     @Test func aServerOfSomeoneElseHoldingANodeNameIsNeverTouched() async throws {

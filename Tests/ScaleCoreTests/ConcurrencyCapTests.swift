@@ -25,7 +25,7 @@ struct ConcurrencyCapTests {
         let plan = Planner.plan(PlannerInput(command: command, force: force, now: now, settings: fleet, events: [event], observed: observed))
         let clock = RecordingClock()
         let executor = Executor(
-            fleet: fleet, settings: ExecutionSettings(concurrency: cap, pollInterval: .milliseconds(1)), provider: cloud, balancers: nil,
+            fleet: fleet, settings: ExecutionSettings(concurrency: cap, pollInterval: .milliseconds(1)), bundle: ProviderBundle(provider: cloud),
             calls: ProviderCalls(provider: cloud.name, clock: clock, logger: TestTools.quietLogger), journal: NoJournal(),
             prober: Prober(http: HTTPClient()), progress: NoProgress(), clock: clock, runID: 1, logger: TestTools.quietLogger)
         return await executor.execute(plan, observed: observed)

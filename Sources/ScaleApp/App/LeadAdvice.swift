@@ -1,6 +1,5 @@
 import Foundation
 import ScaleCore
-import ScaleStore
 
 /// Whether the configured lead gives scale-ups enough time, from what past scale-ups took.
 struct LeadAdvice: Encodable, Sendable {
@@ -18,26 +17,6 @@ struct LeadAdvice: Encodable, Sendable {
     /// How many recent scale-ups the estimate looks at.
     static let window = 50
 
-    /// Role → time from its first step to ready, for each recent run that created that role's nodes.
-    static func durations(_ history: [(run: RunInfo, steps: [StepInfo])]) -> [[String: Duration]] {
-        history.compactMap { run, steps in
-            guard run.outcome == .ok, run.command != "down" else { return nil }
-            var result: [String: Duration] = [:]
-            for (role, roleSteps) in Dictionary(grouping: steps.filter { $0.target == nil && $0.role != nil }, by: { $0.role! }) {
-                guard roleSteps.contains(where: { $0.kind == "create" }),
-                      let first = roleSteps.map(\.startedAt).min(),
-                      let ready = roleSteps.last(where: { ["probe", "await-healthy", "await-running"].contains($0.kind) })?.endedAt
-                else { continue }
-                result[role] = ready.since(first)
-            }
-            return result.isEmpty ? nil : result
-        }
-    }
-
-    static func estimate(_ store: Store, safety: Duration) -> LeadEstimate {
-        LeadEstimate(durations: durations((try? store.scaleUps(limit: window)) ?? []), safety: safety)
-    }
-
     init(estimate: LeadEstimate, auto: Bool, lead: Duration, next: Event?, zone: TimeZone) {
         self.auto = auto
         self.lead = lead.timeInterval
@@ -48,7 +27,7 @@ struct LeadAdvice: Encodable, Sendable {
         if let needed = estimate.needed, needed > lead, let next {
             warning = "the lead \(DurationText.format(lead)) is shorter than the \(DurationText.format(needed)) a scale-up needs"
                 + " (p90 of \(estimate.samples) runs plus \(DurationText.format(estimate.safety)) safety): \(next.title) at"
-                + " \(TimeText.local(next.start, zone: zone)) would be ready about \(TimeText.clock(next.start - lead + needed, zone: zone));"
+                + " \(TimeText.local(next.start, zone: zone)) would be ready about \(TimeText.local(next.start - lead + needed, after: next.start, zone: zone));"
                 + " raise lead or set lead = \"auto\""
         }
     }

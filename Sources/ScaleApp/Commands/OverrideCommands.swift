@@ -14,30 +14,30 @@ public struct OverrideCommands: Sendable {
     }
 
     /// Keep every owned node until `until`: no teardown before it.
-    public func hold(until text: String, reason: String) throws -> ExitStatus {
+    public func hold(until text: String, reason: String) async throws -> ExitStatus {
         let now = context.clock.now()
         let until = try time(text, option: "--until")
         guard until > now else { throw InputError("--until \(text) is not in the future (now is \(TimeText.local(now, zone: zone)))") }
-        return try add(.hold(until: until), reason: reason, expires: until)
+        return try await add(.hold(until: until), reason: reason, expires: until)
     }
 
     /// Keep the window of an event (default: the one covering now) up `by` longer.
-    public func extend(by text: String, eventID: Int64?, reason: String) throws -> ExitStatus {
+    public func extend(by text: String, eventID: Int64?, reason: String) async throws -> ExitStatus {
         guard let by = DurationText.parse(text), by > .zero, by <= .seconds(86_400) else {
             throw InputError("\"\(text)\" is not a duration between 1s and 24h (write it like 30m or 1h30m)")
         }
-        let event = try eventOrCurrent(eventID)
-        return try add(.extend(eventID: event.id, by: by), reason: reason, expires: nil)
+        let event = try await eventOrCurrent(eventID)
+        return try await add(.extend(eventID: event.id, by: by), reason: reason, expires: nil)
     }
 
     /// Ignore an event: no scale-up for it.
-    public func skip(eventID: Int64, reason: String) throws -> ExitStatus {
-        let event = try existingEvent(eventID)
-        return try add(.skip(eventID: event.id), reason: reason, expires: nil)
+    public func skip(eventID: Int64, reason: String) async throws -> ExitStatus {
+        let event = try await existingEvent(eventID)
+        return try await add(.skip(eventID: event.id), reason: reason, expires: nil)
     }
 
     /// Use `count` nodes of `role`, for one event or for every window until cleared (or `until`).
-    public func set(role: String, count: Int, eventID: Int64?, until text: String?, reason: String) throws -> ExitStatus {
+    public func set(role: String, count: Int, eventID: Int64?, until text: String?, reason: String) async throws -> ExitStatus {
         guard let settings = context.fleet.role(role) else {
             throw InputError("there is no role \"\(role)\" (roles: \(context.fleet.roles.map(\.name).joined(separator: ", ")))")
         }
@@ -46,29 +46,30 @@ public struct OverrideCommands: Sendable {
             throw InputError("\(count) \(role) nodes is more than max_nodes \(cap) for \(role); raise max_nodes in the configuration if that is really wanted")
         }
         let expires = try text.map { try time($0, option: "--until") }
-        if let eventID { _ = try existingEvent(eventID) }
-        return try add(.setCount(role: role, count: count, eventID: eventID), reason: reason, expires: expires)
+        if let eventID { _ = try await existingEvent(eventID) }
+        return try await add(.setCount(role: role, count: count, eventID: eventID), reason: reason, expires: expires)
     }
 
-    public func list() throws -> ExitStatus {
-        let now = context.clock.now()
-        let overrides = try context.store.overrides()
+    public func list() async throws -> ExitStatus {
+        let input = try await context.plannerInput(.reconcile)
+        let overrides = input.overrides
+        let inForce = Set(input.activeOverrides.map(\.id))
         if context.console.json {
-            context.console.emit(overrides.map { OverrideOutput($0, now: now, zone: zone) })
+            context.console.emit(overrides.map { OverrideOutput($0, active: inForce.contains($0.id), zone: zone) })
             return .ok
         }
         if overrides.isEmpty { context.console.line("no overrides") }
         for override in overrides {
             let until = override.expiresAt.map { "until \(TimeText.local($0, zone: zone))" }
                 ?? override.eventID.map { "while event #\($0)'s window lasts" } ?? "until cleared"
-            context.console.line("\(override.summary(zone: zone)) [\(override.isActive(at: now) ? "active" : "expired"), \(until)]")
+            context.console.line("\(override.summary(zone: zone)) [\(inForce.contains(override.id) ? "active" : "expired"), \(until)]")
         }
         return .ok
     }
 
     /// Clears one override, or every one.
-    public func clear(id: Int64?) throws -> ExitStatus {
-        let cleared = try context.store.clearOverrides(id: id, at: context.clock.now())
+    public func clear(id: Int64?) async throws -> ExitStatus {
+        let cleared = try await context.store.clearOverrides(id: id, at: context.clock.now())
         if let id, cleared == 0 { throw InputError("there is no override #\(id) in force; `scalectl override list` shows them") }
         context.console.line("cleared \(cleared) override\(cleared == 1 ? "" : "s")")
         return .ok
@@ -78,12 +79,12 @@ public struct OverrideCommands: Sendable {
 
     private var zone: TimeZone { context.fleet.timeZone }
 
-    private func add(_ action: Override.Action, reason: String, expires: Date?) throws -> ExitStatus {
+    private func add(_ action: Override.Action, reason: String, expires: Date?) async throws -> ExitStatus {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw InputError("--reason must say why, for the next person on call") }
-        let override = try context.store.addOverride(action, reason: reason, author: author, at: context.clock.now(), expiresAt: expires)
+        let override = try await context.store.addOverride(action, reason: reason, author: author, at: context.clock.now(), expiresAt: expires)
         if context.console.json {
-            context.console.emit(OverrideOutput(override, now: context.clock.now(), zone: zone))
+            context.console.emit(OverrideOutput(override, active: override.isActive(at: context.clock.now()), zone: zone))
         } else {
             let until = expires.map { "; it expires at \(TimeText.local($0, zone: zone))" }
                 ?? override.eventID.map { "; it lasts while event #\($0)'s window does" } ?? "; it lasts until cleared"
@@ -100,17 +101,17 @@ public struct OverrideCommands: Sendable {
         }
     }
 
-    private func existingEvent(_ id: Int64) throws -> Event {
-        guard let event = try context.store.event(id: id) else {
+    private func existingEvent(_ id: Int64) async throws -> Event {
+        guard let event = try await context.store.event(id: id) else {
             throw InputError("there is no event #\(id); `scalectl calendar list` shows the ids")
         }
         return event
     }
 
     /// The given event, or the one whose window covers now and ends last.
-    private func eventOrCurrent(_ id: Int64?) throws -> Event {
-        if let id { return try existingEvent(id) }
-        let input = try context.plannerInput(.reconcile, observed: Observation(nodes: []))
+    private func eventOrCurrent(_ id: Int64?) async throws -> Event {
+        if let id { return try await existingEvent(id) }
+        let input = try await context.plannerInput(.reconcile)
         guard let window = input.windows.first(where: { $0.covers(input.now) }), let last = window.events.max(by: { $0.end < $1.end }) else {
             throw InputError("no event's window covers now; name the event with --event ID")
         }
@@ -136,7 +137,7 @@ struct OverrideOutput: Encodable {
     var expiresAt: Date?
     var active: Bool
 
-    init(_ override: Override, now: Date, zone: TimeZone) {
+    init(_ override: Override, active: Bool, zone: TimeZone) {
         id = override.id
         summary = override.summary(zone: zone)
         action = switch override.action {
@@ -149,6 +150,6 @@ struct OverrideOutput: Encodable {
         author = override.author
         createdAt = override.createdAt
         expiresAt = override.expiresAt
-        active = override.isActive(at: now)
+        self.active = active
     }
 }

@@ -16,6 +16,7 @@ public struct StatusReport: Sendable {
             var ready: Bool
             var lb: Nullable<String>
             var privateIp: String?
+            var publicIp: String?
             var providerStatus: String?
             var problem: String?
         }
@@ -46,6 +47,8 @@ public struct StatusReport: Sendable {
         var lastRun: Nullable<LastRun>
         var overrides: [String]
         var lead: LeadAdvice
+        /// Balancer → why it could not be read: its nodes' health is unknown.
+        var unreadBalancers: [String: String] = [:]
     }
 
     public func run() async throws -> ExitStatus {
@@ -60,9 +63,9 @@ public struct StatusReport: Sendable {
 
     func gather() async throws -> Output {
         let fleet = context.fleet
-        let calls = try context.providerCalls()
-        let observed = try await context.observe(calls)
-        let input = try context.plannerInput(.reconcile, observed: observed)
+        let coordinator = try await context.coordinator(alerting: false)
+        let observed = try await coordinator.observe(coordinator.providerCalls())
+        let input = try await coordinator.plannerInput(.reconcile, observed: observed)
         let overrides = input.activeOverrides
         let windows = input.windows
         let window = windows.first { $0.covers(input.now) }
@@ -84,10 +87,12 @@ public struct StatusReport: Sendable {
                         } else if node.state != .running {
                             problem = "not running"
                         }
-                        let health = settings?.loadBalancer.flatMap { observed.balancers[$0]?[node.id] }
+                        let health = settings?.loadBalancer.flatMap { balancer in
+                            observed.unreadBalancers[balancer] != nil ? BalancerHealth.unknown : observed.balancers[balancer]?[node.id]
+                        }
                         return (index, Output.NodeOutput(
                             name: node.name, id: node.id, state: node.state.rawValue, ready: problem == nil,
-                            lb: Nullable(health?.rawValue), privateIp: node.privateIP, providerStatus: node.providerStatus, problem: problem))
+                            lb: Nullable(health?.rawValue), privateIp: node.privateIP, publicIp: node.publicIP, providerStatus: node.providerStatus, problem: problem))
                     }
                 }
                 var outputs: [(Int, Output.NodeOutput)] = []
@@ -97,38 +102,47 @@ public struct StatusReport: Sendable {
             let desired = settings.flatMap { role in window.map { Planner.desiredCount(of: role, in: $0, overrides: overrides) } } ?? 0
             roles[name] = Output.RoleOutput(desired: desired, loadBalancer: settings?.loadBalancer, nodes: outputs)
         }
-        let last = try context.store.history(limit: 1).first?.run
+        let last = try await context.store.history(limit: 1).first?.run
         return Output(
             fleet: fleet.fleet, provider: try context.provider.name, now: input.now, window: Nullable(window.map(WindowOutput.init)),
             next: Nullable(windows.first { $0.start > input.now }.map(WindowOutput.init)), roles: roles,
-            lock: Nullable(try context.store.lockHolder()?.description),
+            lock: Nullable(try await context.store.lockHolder()?.description),
             lastRun: Nullable(last.map { run in
                 Output.LastRun(
                     id: run.id, command: run.command, outcome: run.outcome.rawValue, at: run.at,
                     durationSeconds: run.endedAt.map { $0.timeIntervalSince(run.startedAt) }, summary: run.summary, error: run.error)
             }),
             overrides: overrides.map { $0.summary(zone: fleet.timeZone) },
-            lead: context.leadAdvice(next: window == nil ? windows.first { $0.start > input.now }?.primary : nil))
+            lead: await context.leadAdvice(next: window == nil ? windows.first { $0.start > input.now }?.primary : nil),
+            unreadBalancers: observed.unreadBalancers)
     }
 
     func lines(_ output: Output) -> [String] {
         let zone = context.fleet.timeZone
         var lines = ["fleet \(output.fleet) on \(output.provider), now \(TimeText.local(output.now, zone: zone))"]
         if let window = output.window.value {
-            lines.append("event: #\(window.eventId) \"\(window.event)\" \(TimeText.local(window.eventStart, zone: zone)) to \(TimeText.clock(window.eventEnd, zone: zone)); fleet window \(TimeText.clock(window.start, zone: zone)) to \(TimeText.clock(window.end, zone: zone))")
+            lines.append("event: #\(window.eventId) \"\(window.event)\" \(TimeText.local(window.eventStart, zone: zone)) to \(TimeText.local(window.eventEnd, after: window.eventStart, zone: zone)); fleet window \(TimeText.local(window.start, after: window.eventStart, zone: zone)) to \(TimeText.local(window.end, after: window.eventStart, zone: zone))")
         } else {
-            lines.append("event: none now" + (output.next.value.map { "; next #\($0.eventId) \"\($0.event)\" at \(TimeText.local($0.eventStart, zone: zone)), scale-up from \(TimeText.clock($0.start, zone: zone))" } ?? ""))
+            lines.append("event: none now" + (output.next.value.map { "; next #\($0.eventId) \"\($0.event)\" at \(TimeText.local($0.eventStart, zone: zone)), scale-up from \(TimeText.local($0.start, after: $0.eventStart, zone: zone))" } ?? ""))
         }
         for name in context.fleet.roles.map(\.name) + output.roles.keys.filter({ name in !context.fleet.roles.contains { $0.name == name } }).sorted() {
             guard let role = output.roles[name] else { continue }
             let running = role.nodes.filter { $0.state == "running" }.count
             var head = "\(name): \(role.desired) wanted, \(role.nodes.count) present, \(running) running"
             if let balancer = role.loadBalancer { head += ", \(role.nodes.filter { $0.lb.value == "healthy" }.count) healthy on \(balancer)" }
+            if let balancer = role.loadBalancer, let problem = output.unreadBalancers[balancer] {
+                head += " (health unknown: \(balancer) cannot be read: \(problem))"
+            }
             head += ", \(role.nodes.filter(\.ready).count) ready"
             lines.append(head)
             for node in role.nodes {
                 var line = "  \(node.name)  id \(node.id)  \(node.state)"
-                if let ip = node.privateIp { line += "  \(ip)" }
+                // A node on no private network (Hetzner without `network`) is shown by its public address.
+                switch (node.privateIp, node.publicIp) {
+                case (let ip?, _): line += "  \(ip)"
+                case (nil, let ip?): line += "  \(ip) (public)"
+                case (nil, nil): line += "  no address"
+                }
                 if role.loadBalancer != nil { line += "  lb \(node.lb.value ?? "not attached")" }
                 line += node.ready ? "  ready" : "  not ready: \(node.problem ?? "?")"
                 lines.append(line)

@@ -39,8 +39,9 @@ public struct ExecutionSettings: Sendable, Hashable {
 public struct Executor: Sendable {
     public var fleet: FleetSettings
     public var settings: ExecutionSettings
-    public var provider: any CloudProvider
-    public var balancers: (any LoadBalancing)?
+    public var bundle: ProviderBundle
+    public var provider: any CloudProvider { bundle.provider }
+    public var balancers: (any LoadBalancing)? { bundle.balancers }
     public var calls: ProviderCalls
     public var journal: any Journal
     public var prober: any ReadinessProbing
@@ -52,15 +53,13 @@ public struct Executor: Sendable {
     public var crashPoint: @Sendable (String) -> Void
 
     public init(
-        fleet: FleetSettings, settings: ExecutionSettings, provider: any CloudProvider,
-        balancers: (any LoadBalancing)?, calls: ProviderCalls, journal: any Journal, prober: any ReadinessProbing,
+        fleet: FleetSettings, settings: ExecutionSettings, bundle: ProviderBundle, calls: ProviderCalls, journal: any Journal, prober: any ReadinessProbing,
         progress: any ProgressSink, clock: any ScaleClock, runID: Int64, logger: Logger,
         crashPoint: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.fleet = fleet
         self.settings = settings
-        self.provider = provider
-        self.balancers = balancers
+        self.bundle = bundle
         self.calls = calls
         self.journal = journal
         self.prober = prober
@@ -126,8 +125,19 @@ public struct Executor: Sendable {
                 index += 1
             } catch {
                 state.timings.append(StepTiming(step: step.kind, seconds: clock.now().since(began).timeInterval))
-                let failure = failure(from: error, step: step, role: plan.role)
-                if !failure.replaceable.isEmpty, state.replacements < settings.replaceLimit, !Task.isCancelled {
+                var failure = failure(from: error, step: step, role: plan.role)
+                if case .detach(let balancer, _) = step, plan.isTeardown, !Task.isCancelled {
+                    // Nodes go by their ownership labels whatever the balancer's state.
+                    let warning = "could not detach from \(balancer) (\(failure.summary)); deleting the nodes anyway"
+                    state.warnings.append(warning)
+                    progress.report(.warning(role: plan.role, text: warning))
+                    index += 1
+                    if index < plan.steps.count, case .drain = plan.steps[index] { index += 1 }
+                    continue
+                }
+                if let systemic = Self.systemic(failure, healthy: state.healthy, plan: plan) {
+                    failure = systemic
+                } else if !failure.replaceable.isEmpty, state.replacements < settings.replaceLimit - plan.replacementsUsed, !Task.isCancelled {
                     state.replacements += 1
                     do {
                         try await replace(failure, state: &state, scope: scope)
@@ -156,6 +166,22 @@ public struct Executor: Sendable {
             role: plan.role, desired: plan.desired, nodes: nodes, healthy: state.healthy, ready: state.ready,
             failure: state.failure, warnings: state.warnings, replaced: state.replaced, timings: state.timings
         )
+    }
+
+    /// A probe that fails on every node of a role while its load balancer calls them all healthy: the fault
+    /// is the probe, the app or the snapshot, not the nodes. Replacing them would only bill more servers,
+    /// so the nodes are kept and the failure says so, with the evidence.
+    static func systemic(_ failure: StepFailure, healthy: Int?, plan: RolePlan) -> StepFailure? {
+        guard failure.step == Step.Kind.probe.rawValue, failure.passing == 0, !failure.replaceable.isEmpty,
+              let healthy, healthy >= failure.replaceable.count
+        else { return nil }
+        var systemic = failure
+        systemic.summary = "every \(plan.role) node fails its readiness check while the load balancer calls all \(healthy) healthy:"
+            + " the check, the application or the snapshot is at fault, not the nodes"
+        systemic.action = "kept the nodes and replaced none (replacing would only bill more servers); fix the check or the application,"
+            + " then the next run checks again"
+        systemic.replaceable = []
+        return systemic
     }
 
     private func failure(from error: any Error, step: Step, role: String) -> StepFailure {

@@ -10,10 +10,14 @@ public struct Observation: Sendable, Hashable {
     public var nodes: [Node]
     /// Load-balancer name → node id → health, for the balancers the roles name.
     public var balancers: [String: [String: BalancerHealth]]
+    /// Load-balancer name → why it could not be read (renamed, deleted, an error): the health of its
+    /// role's nodes is unknown; the other roles, and teardown by ownership labels, go on.
+    public var unreadBalancers: [String: String]
 
-    public init(nodes: [Node], balancers: [String: [String: BalancerHealth]] = [:]) {
+    public init(nodes: [Node], balancers: [String: [String: BalancerHealth]] = [:], unreadBalancers: [String: String] = [:]) {
         self.nodes = nodes
         self.balancers = balancers
+        self.unreadBalancers = unreadBalancers
     }
 
     public func isMember(_ node: Node, of balancer: String) -> Bool { balancers[balancer]?[node.id] != nil }
@@ -42,21 +46,40 @@ public enum Step: Sendable, Hashable {
     case detach(balancer: String, [Node])
     case drain(Duration)
 
-    /// The step's kind as journaled and as named by crash points: `create`, `await-running`, ...
-    public var kind: String {
+    /// What a step does, as journaled and as named by crash points.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case resolveSnapshot = "resolve-snapshot"
+        case delete
+        case awaitGone = "await-gone"
+        case create
+        case awaitRunning = "await-running"
+        case attach
+        case awaitHealthy = "await-healthy"
+        case probe
+        case detach
+        case drain
+
+        /// The gates a role passes when its nodes are ready: the last of them to end marks the scale-up done.
+        public var isReadinessGate: Bool { self == .awaitRunning || self == .awaitHealthy || self == .probe }
+    }
+
+    public var stepKind: Kind {
         switch self {
-        case .resolveSnapshot: "resolve-snapshot"
-        case .delete: "delete"
-        case .awaitGone: "await-gone"
-        case .create: "create"
-        case .awaitRunning: "await-running"
-        case .attach: "attach"
-        case .awaitHealthy: "await-healthy"
-        case .probe: "probe"
-        case .detach: "detach"
-        case .drain: "drain"
+        case .resolveSnapshot: .resolveSnapshot
+        case .delete: .delete
+        case .awaitGone: .awaitGone
+        case .create: .create
+        case .awaitRunning: .awaitRunning
+        case .attach: .attach
+        case .awaitHealthy: .awaitHealthy
+        case .probe: .probe
+        case .detach: .detach
+        case .drain: .drain
         }
     }
+
+    /// The step's kind as journaled and as named by crash points: `create`, `await-running`, ...
+    public var kind: String { stepKind.rawValue }
 }
 
 /// The ordered steps for one role.
@@ -67,12 +90,23 @@ public struct RolePlan: Sendable, Hashable {
     /// The event label new nodes carry.
     public var event: String?
     public var steps: [Step]
+    /// Replacement rounds this role already used in the current window, in earlier runs (see
+    /// ``PlannerInput/replacementsUsed``): the executor replaces only up to the limit minus these.
+    public var replacementsUsed: Int
 
-    public init(role: String, desired: Int, event: String?, steps: [Step]) {
+    public init(role: String, desired: Int, event: String?, steps: [Step], replacementsUsed: Int = 0) {
         self.role = role
         self.desired = desired
         self.event = event
         self.steps = steps
+        self.replacementsUsed = replacementsUsed
+    }
+}
+
+extension RolePlan {
+    /// Whether the role's nodes are being torn down (the window is over, or forced).
+    public var isTeardown: Bool {
+        steps.contains { if case .delete(_, .teardown) = $0 { true } else { false } }
     }
 }
 
@@ -99,6 +133,9 @@ public struct Plan: Sendable, Hashable {
     public var roles: [RolePlan]
     /// Overrides that shaped this plan.
     public var overrides: [Override]
+    /// Why the plan must not run (it asks for more nodes than `max_nodes` allows), with the numbers; nil
+    /// when it may. A refused plan changes nothing, whichever command shows it.
+    public var refusal: String?
 
     /// True when running the plan changes nothing (it may still verify).
     public var changesNothing: Bool {
@@ -131,12 +168,7 @@ extension Step {
     }
 
     /// A check that nodes passed (running, healthy, ready): safe to run again.
-    public var isGate: Bool {
-        switch self {
-        case .awaitRunning, .awaitHealthy, .probe: true
-        default: false
-        }
-    }
+    public var isGate: Bool { stepKind.isReadinessGate }
 
     /// The node names the step concerns.
     public var names: [String] {
