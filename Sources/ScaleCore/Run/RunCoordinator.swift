@@ -168,10 +168,12 @@ public struct RunCoordinator: Sendable {
             }
         } catch {
             let outcome: RunOutcome = error is CancellationError ? .interrupted : .failed
-            try? await store.finishRun(start.runID, outcome: outcome, summary: nil, error: "\(error)")
+            try? await uncancelled { try await store.finishRun(start.runID, outcome: outcome, summary: nil, error: "\(error)") }
             throw error
         }
-        try await store.finishRun(start.runID, outcome: result.outcome == .running ? .failed : result.outcome, summary: result.summary, error: result.error)
+        // Closed even while a shutdown signal cancels the run, or the run would stay `running` and locked.
+        let outcome = result.outcome == .running ? RunOutcome.failed : result.outcome
+        try await uncancelled { [result] in try await store.finishRun(start.runID, outcome: outcome, summary: result.summary, error: result.error) }
         return result
     }
 
