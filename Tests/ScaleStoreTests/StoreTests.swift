@@ -62,7 +62,7 @@ struct LockTests {
         let a = try Store(path: directory.file("db.sqlite"), fleet: "a")
         let b = try Store(path: directory.file("db.sqlite"), fleet: "b")
         let runA = try await a.startRun(command: "up", at: Date())
-        let runB = try await b.startRun(command: "up", at: Date())
+        let runB = try #require(try? await b.startRun(command: "up", at: Date()), "fleet b's run is not held up by fleet a's lock")
         #expect(runB.takenOver == nil, "fleet a's lock was not taken over for fleet b")
         #expect(try await a.lockHolder()?.runID == runA.runID)
         #expect(try await b.lockHolder()?.runID == runB.runID)

@@ -251,12 +251,9 @@ public struct Executor: Sendable {
         }
     }
 
-    /// Closes a step in the journal even when the run is being cancelled (see ``uncancelled(_:)``), or a
-    /// shutdown would leave the step `running` in the journal of a run marked interrupted.
+    /// Closes a step in the journal; the store's writes land even while the run is being cancelled.
     private func endStep(_ id: Int64, outcome: StepOutcome, error: String?) async {
-        let journal = journal
-        let instant = clock.now()
-        try? await uncancelled { try await journal.end(id, outcome: outcome, error: error, at: instant) }
+        try? await journal.end(id, outcome: outcome, error: error, at: clock.now())
     }
 }
 
