@@ -55,7 +55,7 @@ enum Soak {
         logger.logLevel = .error
         let context = try AppContext(GlobalOptions(config: config, quiet: true), logger: logger)
         let now = context.clock.now()
-        _ = try context.store.addEvent(NewEvent(name: "Soak", start: now - .seconds(3600), end: now + .seconds(30 * 86_400), timeZone: "UTC"))
+        _ = try await context.store.addEvent(NewEvent(name: "Soak", start: now - .seconds(3600), end: now + .seconds(30 * 86_400), timeZone: "UTC"))
         let daemon = Daemon(context: context, control: Control(context: context))
 
         var samples: [Sample] = []
@@ -63,7 +63,7 @@ enum Soak {
         for run in 1...runs {
             if busyEvery > 0, run % busyEvery == 0 {
                 let count = (run / busyEvery) % 2 == 1 ? 3 : 2
-                _ = try context.store.addOverride(
+                _ = try await context.store.addOverride(
                     .setCount(role: "frontal", count: count, eventID: nil), reason: "soak", author: "bench", at: context.clock.now(), expiresAt: nil)
             }
             let status = await daemon.reconcileOnce()

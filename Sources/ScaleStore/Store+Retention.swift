@@ -17,7 +17,7 @@ extension Store {
 
     func pruneHistory(before cutoff: Date, keepScaleUps: Int, slack: Duration) async throws -> PruneResult {
         let fleet = self.fleet
-        return try await database.write { db in
+        return try await write { [self] db in
             let oldest = try Date.fetchOne(db, sql: "SELECT min(at) FROM run WHERE fleet = ?", arguments: [fleet])
             guard let oldest, oldest < cutoff - slack.timeInterval else { return PruneResult() }
             let keep = """
