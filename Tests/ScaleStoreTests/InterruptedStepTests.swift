@@ -10,10 +10,10 @@ struct InterruptedStepTests {
     @Test func anInterruptedStepHasNoNegativeDuration() async throws {
         let store = try Store(inMemoryFor: "t")
         let pretended = Date() + 3 * 3600
-        let run = try store.startRun(command: "down", at: pretended)
+        let run = try await store.startRun(command: "down", at: pretended)
         let step = try await store.begin(StepEntry(runID: run.runID, role: "frontal", kind: "delete", detail: "delete t-frontal-1-1"), at: pretended)
         try await store.database.write { db in try store.markInterrupted(runID: run.runID, at: Date(), db: db) }
-        let steps = try #require(try store.history(limit: 1).first?.steps)
+        let steps = try #require(try await store.history(limit: 1).first?.steps)
         let interrupted = try #require(steps.first { $0.id == step })
         #expect(interrupted.outcome == .interrupted)
         #expect((interrupted.seconds ?? 0) >= 0, "no negative duration: \(String(describing: interrupted.seconds))")
