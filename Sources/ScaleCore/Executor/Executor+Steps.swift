@@ -117,7 +117,7 @@ extension Executor {
         guard !existing.isEmpty else { return "no server of these names exists\(known); a re-run creates them" }
         return "\(existing.count) server\(existing.count == 1 ? "" : "s") of these names exist\(known): "
             + existing.map { "\($0.name) (\($0.state.rawValue))" }.joined(separator: ", ")
-            + "; a re-run keeps the running ones, replaces the others and creates the missing ones"
+            + "; a re-run keeps the running and booting ones, replaces the others and creates the missing ones"
     }
 
     /// Creates one node. Before any retry the name is looked up, so a create that did happen is never repeated.
