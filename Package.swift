@@ -34,6 +34,7 @@ let package = Package(
             dependencies: ["ScaleCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        .target(name: "ScaleCalendar", swiftSettings: strict),
         .target(name: "ScaleSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "ScaleProviders",
@@ -56,7 +57,7 @@ let package = Package(
         .target(
             name: "ScaleApp",
             dependencies: [
-                "ScaleCore", "ScaleStore", "ScaleProviders", "ScaleAlerts",
+                "ScaleCore", "ScaleStore", "ScaleProviders", "ScaleAlerts", "ScaleCalendar",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,6 +89,7 @@ let package = Package(
         .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleProviders", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleCalendarTests", dependencies: ["ScaleCalendar", "ScaleTesting"], exclude: ["Calendars"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "HetznerTests", dependencies: ["ScaleProviders", "ScaleApp", "ScaleTesting"], swiftSettings: strict),

@@ -16,7 +16,8 @@ public enum ParserFuzzing {
         default:
             let zone = TimeZone(identifier: "Europe/Madrid") ?? .gmt
             let start = Date(timeIntervalSince1970: 1_795_000_000)
-            _ = try? ICalendar.events(text, defaultZone: zone, from: start, to: start + .seconds(30 * 86_400))
+            _ = try? ICalendarInput.events(Array(bytes.dropFirst()), defaultZone: zone, from: start, to: start + .seconds(30 * 86_400))
+            _ = try? ICalendarInput.events(Array(bytes.dropFirst()), defaultZone: zone, from: .distantPast, to: .distantFuture)
         }
     }
 

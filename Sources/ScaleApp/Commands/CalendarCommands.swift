@@ -50,17 +50,18 @@ public struct CalendarCommands: Sendable {
     /// Imports a CSV or iCalendar file: all events or none. Events already in the calendar (same name and
     /// start) are skipped. Recurring iCalendar events are expanded from now over `horizon`.
     public func importFile(_ path: String, horizon: Duration = .seconds(90 * 86_400)) throws -> ExitStatus {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw InputError("\(path): cannot read the file (missing, unreadable or not UTF-8)")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError("\(path): cannot read the file (missing or unreadable)")
         }
         let inputs: [(line: Int, input: EventInput)]
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "csv":
+            guard let text = String(data: data, encoding: .utf8) else { throw InputError("\(path): the file is not UTF-8 text") }
             inputs = try CalendarFile.csv(text, file: path)
         case "ics", "ical", "ifb", "icalendar":
             let now = context.clock.now()
             do {
-                inputs = try ICalendar.events(text, defaultZone: context.fleet.timeZone, from: now, to: now + horizon)
+                inputs = try ICalendarInput.events(Array(data), defaultZone: context.fleet.timeZone, from: now, to: now + horizon)
             } catch {
                 throw InputError("\(path):\(error.line): \(error.problem); nothing was imported")
             }
