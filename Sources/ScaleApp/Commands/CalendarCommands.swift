@@ -17,13 +17,15 @@ public struct CalendarCommands: Sendable {
     public func list() throws -> ExitStatus {
         let events = try context.store.events()
         if context.console.json {
-            context.console.emit(events.map { EventOutput($0, fleet: context.fleet) })
+            let sources = (try? context.store.eventSources()) ?? [:]
+            context.console.emit(events.map { EventOutput($0, fleet: context.fleet, source: sources[$0.id]) })
             return .ok
         }
         if events.isEmpty {
             context.console.line("the calendar is empty; add an event with `scalectl calendar add` or `scalectl calendar import FILE.csv`")
         }
-        for event in events { context.console.line(describe(event)) }
+        let sources = (try? context.store.eventSources()) ?? [:]
+        for event in events { context.console.line(describe(event) + (sources[event.id].map { " from \($0)" } ?? "")) }
         return .ok
     }
 
@@ -113,8 +115,10 @@ struct EventOutput: Encodable {
     var notes: String?
     var windowStart: Date
     var windowEnd: Date
+    /// The subscribed feed that added it; nil for events added by hand or from a file.
+    var source: String?
 
-    init(_ event: Event, fleet: FleetSettings) {
+    init(_ event: Event, fleet: FleetSettings, source: String? = nil) {
         id = event.id
         name = event.name
         start = event.start
@@ -124,6 +128,7 @@ struct EventOutput: Encodable {
         notes = event.notes
         windowStart = event.start - fleet.lead
         windowEnd = event.end + fleet.margin
+        self.source = source
     }
 }
 

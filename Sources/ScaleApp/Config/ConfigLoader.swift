@@ -95,6 +95,7 @@ public enum ConfigLoader {
             try table.finish()
         }
         let alerts = try alertsConfiguration(root, resolve: resolve)
+        let calendar = try calendarSettings(root, resolve: resolve)
         try root.finish()
 
         let fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles, maxNodes: maxNodes)
@@ -102,6 +103,7 @@ public enum ConfigLoader {
             file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
             leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon, alerts: alerts)
         configuration.serverLimit = serverLimit
+        configuration.calendar = calendar
         return configuration
     }
 

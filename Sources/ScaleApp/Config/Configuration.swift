@@ -46,6 +46,8 @@ public struct Configuration: Sendable {
     /// `[provider] server_limit`: the most servers the project or account may hold, for `doctor`'s
     /// quota check where the API does not tell.
     public var serverLimit: Int? = nil
+    /// `[calendar]`: subscribed feeds.
+    public var calendar = CalendarSettings()
 
     /// Settings of `scalectl daemon`.
     public struct DaemonSettings: Sendable, Hashable {
