@@ -29,19 +29,24 @@ let package = Package(
             dependencies: ["CSpawn", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        .target(name: "ScaleSQLite", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .target(
             name: "ScaleStore",
-            dependencies: ["ScaleCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ScaleCore", "ScaleSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(name: "ScaleCalendar", swiftSettings: strict),
         .target(name: "ScaleSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "ScaleProviders",
+            dependencies: ["ScaleCore", "ScaleSigV4", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // The simulated cloud keeps its own state file, like a real cloud keeps its own state.
+        .target(
+            name: "ScaleSim",
             dependencies: [
-                "ScaleCore", "ScaleStore", "ScaleSigV4",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
+                "ScaleCore", "ScaleSQLite", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -57,7 +62,7 @@ let package = Package(
         .target(
             name: "ScaleApp",
             dependencies: [
-                "ScaleCore", "ScaleStore", "ScaleProviders", "ScaleAlerts", "ScaleCalendar",
+                "ScaleCore", "ScaleStore", "ScaleProviders", "ScaleSim", "ScaleAlerts", "ScaleCalendar",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,18 +81,18 @@ let package = Package(
         ),
         .executableTarget(
             name: "ScaleBench",
-            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ScaleCore", "ScaleStore", "ScaleSim", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(name: "ScaleFuzz", dependencies: ["ScaleApp"], swiftSettings: strict),
         .target(
             name: "ScaleTesting",
-            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", "ScaleApp"],
+            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", "ScaleSim", "ScaleApp"],
             swiftSettings: strict
         ),
         .testTarget(name: "ScaleCoreTests", dependencies: ["ScaleCore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScaleTesting"], swiftSettings: strict),
-        .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleProviders", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleSim", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleCalendarTests", dependencies: ["ScaleCalendar", "ScaleTesting"], exclude: ["Calendars"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
@@ -96,7 +101,7 @@ let package = Package(
         .testTarget(name: "ScaleAlertsTests", dependencies: ["ScaleAlerts", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ScaleTesting", "ScaleProviders", "ScaleStore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ScaleTesting", "ScaleProviders", "ScaleSim", "ScaleStore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
     ],

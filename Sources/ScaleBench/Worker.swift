@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ScaleCore
-import ScaleProviders
+import ScaleSim
 import ScaleStore
 
 /// The latency model: a Hetzner-like cloud with times scaled down so a run takes seconds.
@@ -75,7 +75,7 @@ enum Worker {
         logger.logLevel = .critical
         let store = try Store(path: "\(directory)/bench.sqlite", fleet: "b")
         let clock = SystemClock()
-        let sim = try SimCloud(fleet: "b", settings: model.sim, database: store.database, calendar: clock, nodeLogDirectory: directory, logger: logger)
+        let sim = try SimCloud(fleet: "b", settings: model.sim, statePath: "\(directory)/bench-sim.sqlite", calendar: clock, logger: logger)
         let fleet = FleetSettings(
             fleet: "b", timeZone: .gmt, lead: .seconds(3600), margin: .seconds(3600), drain: .zero,
             roles: [
@@ -86,22 +86,19 @@ enum Worker {
         let execution = ExecutionSettings(
             concurrency: concurrency, pollInterval: .milliseconds(500), bootTimeout: .seconds(600), healthTimeout: .seconds(600),
             goneTimeout: .seconds(600), probeInterval: .milliseconds(250), replaceLimit: 0)
-        let event = Event(id: 1, name: "Bench", start: Date() + .seconds(600), end: Date() + .seconds(1200), timeZone: "UTC")
+        _ = try await store.addEvent(NewEvent(name: "Bench", start: Date() + .seconds(600), end: Date() + .seconds(1200), timeZone: "UTC"))
+        let coordinator = RunCoordinator(
+            store: store, bundle: .of(sim, rateLimit: sim), fleet: fleet, execution: execution, retry: ProviderCalls.Policy(),
+            alerts: AlertDispatcher(channels: [], log: store, clock: clock, logger: logger), prober: SimReadiness(), progress: Silent(),
+            clock: clock, logger: logger)
 
         func phase(_ command: Command) async throws -> (seconds: Double, cpu: Double, calls: ProviderCalls, report: ExecutionReport) {
-            let calls = ProviderCalls(provider: "sim", clock: clock, logger: logger, rateLimit: sim)
             let cpuBefore = cpuSeconds()
             let started = ContinuousClock.now
-            let observed = Observation(
-                nodes: try await calls.call("list", "list nodes") { try await sim.listNodes() },
-                balancers: ["b-lb": try await calls.call("health", "read health") { try await sim.members(of: "b-lb", role: "frontal") }])
-            let plan = Planner.plan(PlannerInput(command: command, force: true, now: Date(), settings: fleet, events: [event], observed: observed))
-            let run = try store.startRun(command: command.rawValue, at: Date())
-            let executor = Executor(
-                fleet: fleet, settings: execution, provider: sim, balancers: sim, calls: calls, journal: store,
-                prober: SimReadiness(), progress: Silent(), clock: clock, runID: run.runID, logger: logger)
-            let report = await executor.execute(plan, observed: observed)
-            try store.finishRun(run.runID, outcome: report.succeeded ? .ok : .failed, summary: nil, error: nil)
+            let result = try await coordinator.run(command, force: true)
+            guard let report = result.report, let calls = result.calls else {
+                throw BenchError(text: "\(command.rawValue) did nothing: \(result.error ?? result.summary ?? "no plan")")
+            }
             return ((ContinuousClock.now - started).timeInterval, cpuSeconds() - cpuBefore, calls, report)
         }
 
@@ -110,7 +107,7 @@ enum Worker {
         var calls: [String: Int] = [:]
         for (kind, count) in await up.calls.counts { calls[kind, default: 0] += count }
         for (kind, count) in await down.calls.counts { calls[kind, default: 0] += count }
-        let rejected = try await store.database.read { db in try Int.fetchOne(db, sql: "SELECT value FROM simCounter WHERE key = 'rejected'") ?? 0 }
+        let rejected = try await sim.counter("rejected")
         let names = (1...max(nodes, 1)).map { NodeName.make(fleet: "b", role: "frontal", event: "1", index: $0) }
         let failures = up.report.failures + down.report.failures
         return Measurement(

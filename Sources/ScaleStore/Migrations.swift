@@ -137,23 +137,3 @@ extension Store {
         return migrator
     }
 }
-
-extension DatabaseMigrator {
-    /// Migrates a database that other processes (cron runs, the daemon, on-call commands) may be
-    /// migrating at the same moment. Each migration commits on its own; when another process applied
-    /// one first, ours fails on the table it already made, and reading again shows the work done.
-    public func migrateShared(_ writer: any DatabaseWriter) throws {
-        var attempt = 0
-        while true {
-            do {
-                try migrate(writer)
-                return
-            } catch {
-                attempt += 1
-                if try writer.read({ try hasCompletedMigrations($0) }) { return }
-                guard attempt < 5 else { throw error }
-                usleep(UInt32(20_000 * attempt))
-            }
-        }
-    }
-}

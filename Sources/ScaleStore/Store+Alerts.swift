@@ -29,7 +29,7 @@ struct AlertRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 }
 
-extension Store: AlertLog {
+extension Store {
     public func beginAlert(_ alert: Alert, channel: String, runID: Int64?, mode: String?, at instant: Date) async throws -> Int64 {
         try await database.write { db in
             var record = AlertRecord(
@@ -75,8 +75,8 @@ extension Store: AlertLog {
     }
 
     /// The latest alert entries of the fleet, newest first: what was sent where, and how it went.
-    public func alerts(limit: Int) throws -> [AlertEntry] {
-        try database.read { db in
+    public func alerts(limit: Int) async throws -> [AlertEntry] {
+        try await database.read { db in
             try AlertRecord.filter(Column("fleet") == fleet).order(Column("id").desc).limit(limit).fetchAll(db).map(\.entry)
         }
     }

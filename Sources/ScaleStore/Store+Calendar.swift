@@ -2,25 +2,6 @@ import Foundation
 import GRDB
 import ScaleCore
 
-/// An event to add; the store gives it an id.
-public struct NewEvent: Sendable, Hashable {
-    public var name: String
-    public var start: Date
-    public var end: Date
-    public var timeZone: String
-    public var counts: [String: Int]
-    public var notes: String?
-
-    public init(name: String, start: Date, end: Date, timeZone: String, counts: [String: Int] = [:], notes: String? = nil) {
-        self.name = name
-        self.start = start
-        self.end = end
-        self.timeZone = timeZone
-        self.counts = counts
-        self.notes = notes
-    }
-}
-
 struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "event"
     var id: Int64?
@@ -42,13 +23,13 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
 extension Store {
     /// Adds an event.
     /// - Throws: ``StoreError`` when an event with the same name and start exists.
-    public func addEvent(_ new: NewEvent) throws -> Event {
-        try database.write { db in try insert(new, db: db) }
+    public func addEvent(_ new: NewEvent) async throws -> Event {
+        try await database.write { db in try insert(new, db: db) }
     }
 
     /// Adds every event that is not there yet (same name and start) in one transaction: all or nothing.
-    public func importEvents(_ list: [NewEvent]) throws -> (added: [Event], skipped: [NewEvent]) {
-        try database.write { db in
+    public func importEvents(_ list: [NewEvent]) async throws -> (added: [Event], skipped: [NewEvent]) {
+        try await database.write { db in
             var added: [Event] = []
             var skipped: [NewEvent] = []
             for new in list {
@@ -64,8 +45,8 @@ extension Store {
 
     /// Changes whenever an event or an override of this fleet is added, removed or cleared: a cheap
     /// way for a long-running process to notice what other processes did.
-    public func calendarFingerprint() throws -> String {
-        try database.read { db in
+    public func calendarFingerprint() async throws -> String {
+        try await database.read { db in
             let events = try Row.fetchOne(db, sql: "SELECT count(*), max(id), total(julianday(start)), total(julianday(\"end\")) FROM event")
             let overrides = try Row.fetchOne(
                 db, sql: "SELECT count(*), max(id), count(clearedAt) FROM override WHERE fleet = ?", arguments: [fleet])
@@ -74,25 +55,25 @@ extension Store {
     }
 
     /// Every event, earliest first.
-    public func events() throws -> [Event] {
-        try database.read { db in try EventRecord.order(Column("start"), Column("id")).fetchAll(db).map(\.event) }
+    public func events() async throws -> [Event] {
+        try await database.read { db in try EventRecord.order(Column("start"), Column("id")).fetchAll(db).map(\.event) }
     }
 
     /// Events that end after `instant`, earliest first.
-    public func events(endingAfter instant: Date) throws -> [Event] {
-        try database.read { db in
+    public func events(endingAfter instant: Date) async throws -> [Event] {
+        try await database.read { db in
             try EventRecord.filter(Column("end") > instant).order(Column("start"), Column("id")).fetchAll(db).map(\.event)
         }
     }
 
-    public func event(id: Int64) throws -> Event? {
-        try database.read { db in try EventRecord.fetchOne(db, key: id)?.event }
+    public func event(id: Int64) async throws -> Event? {
+        try await database.read { db in try EventRecord.fetchOne(db, key: id)?.event }
     }
 
     /// Removes an event and returns it.
     /// - Throws: ``StoreError`` when there is no event with that id.
-    public func removeEvent(id: Int64) throws -> Event {
-        try database.write { db in
+    public func removeEvent(id: Int64) async throws -> Event {
+        try await database.write { db in
             guard let record = try EventRecord.fetchOne(db, key: id) else {
                 throw StoreError("there is no event #\(id); `scalectl calendar list` shows the ids")
             }

@@ -2,29 +2,6 @@ import Foundation
 import GRDB
 import ScaleCore
 
-/// A node the controller created (or adopted), from intent to gone.
-public struct LedgerNode: Sendable, Hashable, Codable {
-    public enum State: String, Sendable, Codable {
-        /// The create call was about to be made.
-        case pending
-        case created
-        /// The create failed; no node was made.
-        case failed
-        case gone
-    }
-
-    public var name: String
-    public var role: String
-    public var event: String?
-    public var serverType: String?
-    public var runID: Int64?
-    public var providerID: String?
-    public var requestedAt: Date
-    public var createdAt: Date?
-    public var goneAt: Date?
-    public var state: State
-}
-
 struct LedgerRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "ledgerNode"
     var id: Int64?
@@ -51,21 +28,21 @@ struct LedgerRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
 extension Store {
     /// Every ledger row, oldest first.
-    public func ledger() throws -> [LedgerNode] {
-        try database.read { db in
+    public func ledger() async throws -> [LedgerNode] {
+        try await database.read { db in
             try LedgerRecord.filter(Column("fleet") == fleet).order(Column("id")).fetchAll(db).map(\.node)
         }
     }
 
     /// Ledger rows not known to be gone: what may still exist (and bill).
-    public func openLedger() throws -> [LedgerNode] {
-        try database.read { db in try openRows(db).map(\.node) }
+    public func openLedger() async throws -> [LedgerNode] {
+        try await database.read { db in try openRows(db).map(\.node) }
     }
 
     /// Brings the ledger in line with what the provider lists: unknown owned nodes are adopted, nodes no
     /// longer listed are closed. Call it only while holding the run lock, or with no run going.
-    public func reconcileLedger(with observed: [Node], at instant: Date) throws {
-        try database.write { db in
+    public func reconcileLedger(with observed: [Node], at instant: Date) async throws {
+        try await database.write { db in
             let listed = Dictionary(observed.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             var known = Set<String>()
             for var row in try openRows(db) {

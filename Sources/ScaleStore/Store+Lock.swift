@@ -2,39 +2,6 @@ import Foundation
 import GRDB
 import ScaleCore
 
-/// Who holds a fleet's run lock.
-public struct LockHolder: Sendable, Hashable, Codable {
-    public var runID: Int64
-    public var command: String
-    public var pid: Int32
-    public var host: String
-    /// The holder's start time in clock ticks since boot, so a reused pid is not mistaken for it.
-    public var processStart: UInt64?
-    public var since: Date
-    public var heartbeat: Date
-
-    /// `scalectl up` (run #12, pid 4242 on ops-1 since 2026-11-23T19:15:03Z)
-    public var description: String {
-        "`scalectl \(command)` (run #\(runID), pid \(pid) on \(host) since \(TimeText.iso(since)))"
-    }
-}
-
-/// Another run holds the fleet's lock: nothing was changed.
-public struct LockHeld: Error, Sendable, CustomStringConvertible {
-    public var fleet: String
-    public var holder: LockHolder
-    public var description: String {
-        "another run holds the lock of fleet \(fleet): \(holder.description). Nothing was changed. "
-            + "Wait for it to finish; a lock left by a process that died is taken over by the next run."
-    }
-}
-
-/// A run that was started, and the run whose stale lock it took over, if any.
-public struct RunStart: Sendable {
-    public var runID: Int64
-    public var takenOver: LockHolder?
-}
-
 struct LockRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "runLock"
     var fleet: String
@@ -62,11 +29,11 @@ extension Store {
     /// A lock held by a process of this host that no longer exists (or by another host whose heartbeat
     /// stopped) is taken over: its run and unfinished steps are marked interrupted.
     /// - Throws: ``LockHeld`` when a live run holds the lock.
-    public func startRun(command: String, at pretended: Date) throws -> RunStart {
+    public func startRun(command: String, at pretended: Date) async throws -> RunStart {
         let pid = getpid()
         let host = ProcessInfo.processInfo.hostName
         let now = Date()
-        return try database.write { db in
+        return try await database.write { db in
             var takenOver: LockHolder?
             if let lock = try LockRecord.fetchOne(db, key: fleet) {
                 guard Store.isStale(lock, host: host, now: now) else { throw LockHeld(fleet: fleet, holder: lock.holder) }
@@ -88,16 +55,16 @@ extension Store {
     }
 
     /// Proves the lock's holder is alive, for holders on other hosts.
-    public func refreshLock(runID: Int64) throws {
-        _ = try database.write { db in
+    public func refreshLock(runID: Int64) async throws {
+        _ = try await database.write { db in
             try LockRecord.filter(Column("fleet") == fleet && Column("runID") == runID)
                 .updateAll(db, Column("heartbeat").set(to: Date()))
         }
     }
 
     /// The current holder, if any (for `status`).
-    public func lockHolder() throws -> LockHolder? {
-        try database.read { db in try LockRecord.fetchOne(db, key: fleet)?.holder }
+    public func lockHolder() async throws -> LockHolder? {
+        try await database.read { db in try LockRecord.fetchOne(db, key: fleet)?.holder }
     }
 
     static func isStale(_ lock: LockRecord, host: String, now: Date) -> Bool {

@@ -21,8 +21,8 @@ struct OverrideRecord: Codable, FetchableRecord, MutablePersistableRecord {
 }
 
 extension Store {
-    public func addOverride(_ action: Override.Action, reason: String, author: String, at instant: Date, expiresAt: Date?) throws -> Override {
-        try database.write { db in
+    public func addOverride(_ action: Override.Action, reason: String, author: String, at instant: Date, expiresAt: Date?) async throws -> Override {
+        try await database.write { db in
             var record = OverrideRecord(
                 id: nil, fleet: fleet, action: action, reason: reason, author: author, createdAt: instant,
                 expiresAt: expiresAt, clearedAt: nil)
@@ -32,8 +32,8 @@ extension Store {
     }
 
     /// Overrides not cleared; the planner decides which are active at a given instant.
-    public func overrides() throws -> [Override] {
-        try database.read { db in
+    public func overrides() async throws -> [Override] {
+        try await database.read { db in
             try OverrideRecord.filter(Column("fleet") == fleet && Column("clearedAt") == nil).order(Column("id")).fetchAll(db)
                 .map(\.override)
         }
@@ -41,8 +41,8 @@ extension Store {
 
     /// Clears one override, or all when `id` is nil; returns how many were cleared.
     @discardableResult
-    public func clearOverrides(id: Int64?, at instant: Date) throws -> Int {
-        try database.write { db in
+    public func clearOverrides(id: Int64?, at instant: Date) async throws -> Int {
+        try await database.write { db in
             var request = OverrideRecord.filter(Column("fleet") == fleet && Column("clearedAt") == nil)
             if let id { request = request.filter(key: id) }
             return try request.updateAll(db, Column("clearedAt").set(to: instant))

@@ -2,79 +2,6 @@ import Foundation
 import GRDB
 import ScaleCore
 
-public enum RunOutcome: String, Sendable, Codable {
-    /// Still going (or its process died without a word; the next run marks it interrupted).
-    case running
-    case ok
-    /// A step failed; an alert was sent.
-    case failed
-    /// Its process died; the next run took over.
-    case interrupted
-    /// Nothing to do.
-    case idle
-    /// The plan broke a cap (max_nodes): nothing was changed.
-    case refused
-}
-
-public struct RunInfo: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var command: String
-    /// The instant the run acted for (pretended with `--at`).
-    public var at: Date
-    public var startedAt: Date
-    public var endedAt: Date?
-    public var outcome: RunOutcome
-    public var pid: Int64
-    public var host: String
-    public var summary: String?
-    public var error: String?
-
-    public init(
-        id: Int64, command: String, at: Date, startedAt: Date, endedAt: Date?, outcome: RunOutcome, pid: Int64, host: String,
-        summary: String?, error: String?
-    ) {
-        self.id = id
-        self.command = command
-        self.at = at
-        self.startedAt = startedAt
-        self.endedAt = endedAt
-        self.outcome = outcome
-        self.pid = pid
-        self.host = host
-        self.summary = summary
-        self.error = error
-    }
-}
-
-public struct StepInfo: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var role: String?
-    public var kind: String
-    public var target: String?
-    public var detail: String
-    public var startedAt: Date
-    public var endedAt: Date?
-    public var outcome: StepOutcome
-    public var error: String?
-
-    public var seconds: Double? { endedAt.map { $0.timeIntervalSince(startedAt) } }
-
-    public init(
-        id: Int64, role: String?, kind: String, target: String?, detail: String, startedAt: Date, endedAt: Date?,
-        outcome: StepOutcome, error: String?
-    ) {
-        self.id = id
-        self.role = role
-        self.kind = kind
-        self.target = target
-        self.detail = detail
-        self.startedAt = startedAt
-        self.endedAt = endedAt
-        self.outcome = outcome
-        self.error = error
-    }
-}
-
 struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "run"
     static let steps = hasMany(StepRecord.self)
@@ -121,7 +48,7 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 }
 
-extension Store: Journal {
+extension Store {
     public func begin(_ step: StepEntry, at instant: Date) async throws -> Int64 {
         try await database.write { db in
             var record = StepRecord(
@@ -145,8 +72,8 @@ extension Store: Journal {
     }
 
     /// Closes a run and releases the fleet's lock. Runs start and end in real time, whatever `--at` pretends.
-    public func finishRun(_ runID: Int64, outcome: RunOutcome, summary: String?, error: String?) throws {
-        try database.write { db in
+    public func finishRun(_ runID: Int64, outcome: RunOutcome, summary: String?, error: String?) async throws {
+        try await database.write { db in
             try RunRecord.filter(key: runID).updateAll(
                 db, Column("endedAt").set(to: Date()), Column("outcome").set(to: outcome.rawValue),
                 Column("summary").set(to: summary), Column("error").set(to: error))
@@ -155,8 +82,8 @@ extension Store: Journal {
     }
 
     /// Writes one step that is over already (observations, plans), outside the executor.
-    public func note(runID: Int64, kind: String, detail: String, at instant: Date) throws {
-        try database.write { db in
+    public func note(runID: Int64, kind: String, detail: String, at instant: Date) async throws {
+        try await database.write { db in
             var record = StepRecord(
                 id: nil, runId: runID, role: nil, kind: kind, target: nil, detail: detail, startedAt: instant,
                 endedAt: instant, outcome: StepOutcome.ok.rawValue, error: nil)
@@ -165,21 +92,21 @@ extension Store: Journal {
     }
 
     /// The latest runs, newest first, with their steps in order.
-    public func history(limit: Int) throws -> [(run: RunInfo, steps: [StepInfo])] {
-        try history(RunRecord.filter(Column("fleet") == fleet), limit: limit)
+    public func history(limit: Int) async throws -> [RunHistory] {
+        try await history(RunRecord.filter(Column("fleet") == fleet), limit: limit)
     }
 
     /// The latest successful runs that created nodes (scale-ups), newest first, with their steps: what
     /// learning the lead needs, however many idle reconciles ran since.
-    public func scaleUps(limit: Int) throws -> [(run: RunInfo, steps: [StepInfo])] {
-        try history(
+    public func scaleUps(limit: Int) async throws -> [RunHistory] {
+        try await history(
             RunRecord.filter(Column("fleet") == fleet && Column("outcome") == RunOutcome.ok.rawValue && Column("command") != "down")
                 .filter(sql: "EXISTS (SELECT 1 FROM step WHERE step.runId = run.id AND step.kind = 'create')"),
             limit: limit)
     }
 
-    private func history(_ request: QueryInterfaceRequest<RunRecord>, limit: Int) throws -> [(run: RunInfo, steps: [StepInfo])] {
-        try database.read { db in
+    private func history(_ request: QueryInterfaceRequest<RunRecord>, limit: Int) async throws -> [RunHistory] {
+        try await database.read { db in
             let runs = try request.order(Column("id").desc).limit(limit).fetchAll(db)
             return try runs.map { run in
                 let steps = try StepRecord.filter(Column("runId") == run.id).order(Column("id")).fetchAll(db)

@@ -2,50 +2,6 @@ import Foundation
 import GRDB
 import ScaleCore
 
-/// An event a subscribed feed added, with the key the feed knows it by.
-public struct SubscribedEvent: Sendable, Hashable {
-    public var event: Event
-    public var source: String
-    public var key: FeedKey
-}
-
-/// An occurrence of a feed: its UID and the start it has in the series before any change (RECURRENCE-ID).
-public struct FeedKey: Sendable, Hashable {
-    public var uid: String
-    public var recurrenceID: Int
-
-    public init(uid: String, recurrenceID: Int) {
-        self.uid = uid
-        self.recurrenceID = recurrenceID
-    }
-}
-
-/// What the store remembers of a feed between syncs.
-public struct FeedState: Sendable, Hashable {
-    public var etag: String?
-    public var lastModified: String?
-    public var checkedAt: Date?
-    public var syncedAt: Date?
-    public var problem: String?
-
-    public init(etag: String? = nil, lastModified: String? = nil, checkedAt: Date? = nil, syncedAt: Date? = nil, problem: String? = nil) {
-        self.etag = etag
-        self.lastModified = lastModified
-        self.checkedAt = checkedAt
-        self.syncedAt = syncedAt
-        self.problem = problem
-    }
-}
-
-/// The changes one sync makes to the calendar, applied together.
-public struct FeedChanges: Sendable {
-    public var add: [(FeedKey, NewEvent)] = []
-    public var update: [(Int64, NewEvent)] = []
-    public var remove: [Int64] = []
-
-    public init() {}
-}
-
 private struct SubscribedRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "subscribedEvent"
     var eventID: Int64
@@ -64,10 +20,10 @@ private struct SourceRecord: Codable, FetchableRecord, PersistableRecord {
     var problem: String?
 }
 
-extension Store {
+extension Store: FeedStore {
     /// The events `source` added, with their keys.
-    public func subscribedEvents(source: String) throws -> [SubscribedEvent] {
-        try database.read { db in
+    public func subscribedEvents(source: String) async throws -> [SubscribedEvent] {
+        try await database.read { db in
             try SubscribedRecord.filter(Column("source") == source).fetchAll(db).compactMap { row in
                 try EventRecord.fetchOne(db, key: row.eventID).map {
                     SubscribedEvent(event: $0.event, source: row.source, key: FeedKey(uid: row.uid, recurrenceID: row.recurrenceID))
@@ -77,21 +33,21 @@ extension Store {
     }
 
     /// The source of every subscribed event, by event id (events added by hand have none).
-    public func eventSources() throws -> [Int64: String] {
-        try database.read { db in
+    public func eventSources() async throws -> [Int64: String] {
+        try await database.read { db in
             Dictionary(try SubscribedRecord.fetchAll(db).map { ($0.eventID, $0.source) }, uniquingKeysWith: { a, _ in a })
         }
     }
 
-    public func feedState(source: String) throws -> FeedState {
-        try database.read { db in
+    public func feedState(source: String) async throws -> FeedState {
+        try await database.read { db in
             guard let row = try SourceRecord.fetchOne(db, key: source) else { return FeedState() }
             return FeedState(etag: row.etag, lastModified: row.lastModified, checkedAt: row.checkedAt, syncedAt: row.syncedAt, problem: row.problem)
         }
     }
 
-    public func saveFeedState(_ state: FeedState, source: String) throws {
-        try database.write { db in
+    public func saveFeedState(_ state: FeedState, source: String) async throws {
+        try await database.write { db in
             try SourceRecord(
                 source: source, etag: state.etag, lastModified: state.lastModified, checkedAt: state.checkedAt,
                 syncedAt: state.syncedAt, problem: state.problem
@@ -103,8 +59,8 @@ extension Store {
     /// event whose name and start an event already has is skipped and returned.
     /// - Throws: ``StoreError`` when an event to change or remove is not one this source added.
     @discardableResult
-    public func applyFeed(_ changes: FeedChanges, source: String, state: FeedState) throws -> [NewEvent] {
-        try database.write { db in
+    public func applyFeed(_ changes: FeedChanges, source: String, state: FeedState) async throws -> [NewEvent] {
+        try await database.write { db in
             var skipped: [NewEvent] = []
             for id in changes.remove + changes.update.map(\.0) {
                 guard let row = try SubscribedRecord.fetchOne(db, key: id), row.source == source else {

@@ -1,18 +1,13 @@
 import Foundation
 import GRDB
 import ScaleCore
-
-/// A store problem, worded for the person reading it.
-public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
+import ScaleSQLite
 
 /// The SQLite database: calendar, overrides, journal of runs and steps, node ledger and the run lock.
 ///
 /// Several processes (cron jobs, the daemon, on-call commands) share one file; writes are serialized by
 /// SQLite, with a busy timeout so a short wait never fails a command.
-public final class Store: Sendable {
+public final class Store: StateStore {
     public let database: any DatabaseWriter
     /// Runs, locks and the ledger are kept per fleet; the calendar is shared by the file.
     public let fleet: String
@@ -21,15 +16,8 @@ public final class Store: Sendable {
     ///
     /// - Throws: ``StoreError`` naming the path when the file cannot be opened or migrated.
     public init(path: String, fleet: String) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(15)
-        configuration.foreignKeysEnabled = true
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try Store.migrator.migrateShared(pool)
-            database = pool
+            database = try SQLiteFile.open(path, migrator: Store.migrator)
         } catch {
             throw StoreError("cannot open the database \(path): \(error)")
         }

@@ -81,9 +81,9 @@ public struct JournaledAlert: Sendable {
 
 extension TestFleet {
     /// The alert journal of fleet `fleet` in this configuration's database, newest first.
-    public func alertJournal(fleet: String = "t") throws -> [JournaledAlert] {
+    public func alertJournal(fleet: String = "t") async throws -> [JournaledAlert] {
         let store = try Store(path: database, fleet: fleet)
-        return try store.alerts(limit: 1000).map {
+        return try await store.alerts(limit: 1000).map {
             JournaledAlert(
                 channel: $0.channel, kind: $0.alert.kind.rawValue, title: $0.alert.title, delivered: $0.deliveredAt != nil,
                 attempts: $0.attempts, error: $0.error, resolved: $0.resolvedAt != nil)

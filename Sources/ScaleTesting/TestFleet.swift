@@ -67,6 +67,9 @@ public struct TestFleet: Sendable {
     /// The database file the configuration names.
     public var database: String { directory.file("state/scalectl.sqlite") }
 
+    /// The sim cloud's own state file (its default place, beside the database).
+    public var simState: String { directory.file("state/scalectl-sim.sqlite") }
+
     /// Runs `scalectl` with this configuration.
     public func run(_ arguments: String..., environment: [String: String] = [:]) async throws -> CLIResult {
         try await CLI.run(arguments + ["--config", config], environment: environment)

@@ -61,3 +61,25 @@ public final class VirtualClock: ScaleClock {
         }
     }
 }
+
+/// Virtual time that moves by itself: each sleep moves the clock to the sleeper's deadline (never back)
+/// and returns at once. Code that waits by sleeping on its clock (polls, back-offs, timeouts, the sim's
+/// physics) runs through hours of its own time in milliseconds, and what it counts depends on its logic,
+/// not on how loaded the machine is.
+public final class SteppingClock: ScaleClock {
+    private let current: Mutex<Date>
+
+    public init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = Mutex(start) }
+
+    public func now() -> Date { current.withLock { $0 } }
+
+    public func sleep(for duration: Duration) async throws {
+        try Task.checkCancellation()
+        current.withLock { now in
+            let deadline = now + duration
+            if deadline > now { now = deadline }
+        }
+        await Task.yield()
+        try Task.checkCancellation()
+    }
+}

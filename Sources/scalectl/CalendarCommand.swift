@@ -32,7 +32,7 @@ struct CalendarCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.run {
-                try CalendarCommands(context: $0).add(name: name, start: start, end: end, timeZone: tz, counts: count, notes: notes)
+                try await CalendarCommands(context: $0).add(name: name, start: start, end: end, timeZone: tz, counts: count, notes: notes)
             }
         }
     }
@@ -43,7 +43,7 @@ struct CalendarCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalFlags
 
         func run() async throws {
-            try await global.run { try CalendarCommands(context: $0).list() }
+            try await global.run { try await CalendarCommands(context: $0).list() }
         }
     }
 
@@ -56,7 +56,7 @@ struct CalendarCommand: AsyncParsableCommand {
         var id: Int64
 
         func run() async throws {
-            try await global.run { try CalendarCommands(context: $0).remove(id: id) }
+            try await global.run { try await CalendarCommands(context: $0).remove(id: id) }
         }
     }
 
@@ -81,7 +81,7 @@ struct CalendarCommand: AsyncParsableCommand {
                 guard let span = DurationText.parse(horizon), span > .zero else {
                     throw InputError("--horizon: \"\(horizon)\" is not a duration such as 90d")
                 }
-                return try CalendarCommands(context: context).importFile(file, horizon: span)
+                return try await CalendarCommands(context: context).importFile(file, horizon: span)
             }
         }
     }

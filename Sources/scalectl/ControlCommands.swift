@@ -72,7 +72,7 @@ struct History: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await global.run { try HistoryReport(context: $0).run(limit: limit) }
+        try await global.run { try await HistoryReport(context: $0).run(limit: limit) }
     }
 }
 

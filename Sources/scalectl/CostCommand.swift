@@ -16,6 +16,6 @@ struct CostCommand: AsyncParsableCommand {
     var since: String?
 
     func run() async throws {
-        try await global.run { try CostReport(context: $0).run(eventID: event, since: since) }
+        try await global.run { try await CostReport(context: $0).run(eventID: event, since: since) }
     }
 }

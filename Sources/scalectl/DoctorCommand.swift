@@ -14,7 +14,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.run { context in
-            try await Doctor(context: context, alerts: context.doctorAlerts()).run(sendTest: sendTest).status
+            try await Doctor(context: context).run(sendTest: sendTest).status
         }
     }
 }

@@ -18,7 +18,7 @@ struct OverrideCommand: AsyncParsableCommand {
         @OptionGroup var why: Reason
 
         func run() async throws {
-            try await global.run { try OverrideCommands(context: $0).hold(until: until, reason: why.reason) }
+            try await global.run { try await OverrideCommands(context: $0).hold(until: until, reason: why.reason) }
         }
     }
 
@@ -30,7 +30,7 @@ struct OverrideCommand: AsyncParsableCommand {
         @OptionGroup var why: Reason
 
         func run() async throws {
-            try await global.run { try OverrideCommands(context: $0).extend(by: duration, eventID: event, reason: why.reason) }
+            try await global.run { try await OverrideCommands(context: $0).extend(by: duration, eventID: event, reason: why.reason) }
         }
     }
 
@@ -41,7 +41,7 @@ struct OverrideCommand: AsyncParsableCommand {
         @OptionGroup var why: Reason
 
         func run() async throws {
-            try await global.run { try OverrideCommands(context: $0).skip(eventID: event, reason: why.reason) }
+            try await global.run { try await OverrideCommands(context: $0).skip(eventID: event, reason: why.reason) }
         }
     }
 
@@ -56,7 +56,7 @@ struct OverrideCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.run {
-                try OverrideCommands(context: $0).set(role: role, count: count, eventID: event, until: until, reason: why.reason)
+                try await OverrideCommands(context: $0).set(role: role, count: count, eventID: event, until: until, reason: why.reason)
             }
         }
     }
@@ -66,7 +66,7 @@ struct OverrideCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalFlags
 
         func run() async throws {
-            try await global.run { try OverrideCommands(context: $0).list() }
+            try await global.run { try await OverrideCommands(context: $0).list() }
         }
     }
 
@@ -81,7 +81,7 @@ struct OverrideCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await global.run { try OverrideCommands(context: $0).clear(id: all ? nil : id) }
+            try await global.run { try await OverrideCommands(context: $0).clear(id: all ? nil : id) }
         }
     }
 }

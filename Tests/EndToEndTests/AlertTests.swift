@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized)
 struct AlertTests {
     /// A third role, `worker`, whose snapshot the sim hides while `broken`: `up` fails at resolve-snapshot.
-    static func fleet(smtp: String, notifySuccess: Bool = false) throws -> TestFleet {
+    static func fleet(smtp: String, notifySuccess: Bool = false) async throws -> TestFleet {
         try TestFleet(frontal: 1, celery: 0, extraRoles: """
 
             [provider.roles.worker]
@@ -37,7 +37,7 @@ struct AlertTests {
             """)
     }
 
-    static func repair(_ fleet: TestFleet) throws {
+    static func repair(_ fleet: TestFleet) async throws {
         let text = try String(contentsOfFile: fleet.config, encoding: .utf8)
         try text.replacingOccurrences(of: "no_snapshot = true", with: "no_snapshot = false").write(toFile: fleet.config, atomically: true, encoding: .utf8)
     }
@@ -56,7 +56,7 @@ struct AlertTests {
         defer { Task { await smtp.stop() } }
         let hooks = try await FakeWebhookReceiver.start(in: directory)
         defer { Task { await hooks.stop() } }
-        let fleet = try Self.fleet(smtp: smtp.url)
+        let fleet = try await Self.fleet(smtp: smtp.url)
         defer { Task { await fleet.cleanUp() } }
         let environment = ["SMTP_USER": "alice", "SMTP_PASSWORD": password, "HOOK_URL": hooks.url("/hooks/scalectl"), "HOOK_SECRET": signingKey]
         try await Self.addEvent(fleet)
@@ -79,7 +79,7 @@ struct AlertTests {
         #expect(document["kind"] as? String == "failure")
         #expect(document["step"] as? String == "resolve-snapshot" && document["role"] as? String == "worker")
         #expect(document["title"] as? String == subject)
-        try Self.expectSigned(requests[0], key: signingKey)
+        try await Self.expectSigned(requests[0], key: signingKey)
 
         let second = try await fleet.run("up", "--at", "2026-11-23T20:35", environment: environment)
         #expect(second.status == 1, "\(second)")
@@ -87,7 +87,7 @@ struct AlertTests {
         #expect(try smtp.messages().count == 1, "nothing new within the dedupe period")
         #expect(try hooks.received().count == 1)
 
-        try Self.repair(fleet)
+        try await Self.repair(fleet)
         let third = try await fleet.run("up", "--at", "2026-11-23T20:40", environment: environment)
         #expect(third.status == 0, "\(third)")
         messages = try smtp.messages()
@@ -97,8 +97,8 @@ struct AlertTests {
         requests = try hooks.received()
         try #require(requests.count == 2)
         #expect((requests[1]["json"] as? [String: Any])?["kind"] as? String == "resolved")
-        try Self.expectSigned(requests[1], key: signingKey)
-        #expect(try fleet.alertJournal().allSatisfy { $0.delivered && ($0.kind != "failure" || $0.resolved) })
+        try await Self.expectSigned(requests[1], key: signingKey)
+        #expect(try await fleet.alertJournal().allSatisfy { $0.delivered && ($0.kind != "failure" || $0.resolved) })
 
         let fourth = try await fleet.run("up", "--at", "2026-11-23T20:45", environment: environment)
         #expect(fourth.status == 0)
@@ -120,7 +120,7 @@ struct AlertTests {
         let hooks = try await FakeWebhookReceiver.start(in: directory)
         defer { Task { await hooks.stop() } }
         let closed = "smtp://127.0.0.1:\(TestTools.freePort())"
-        let fleet = try Self.fleet(smtp: closed, notifySuccess: true)
+        let fleet = try await Self.fleet(smtp: closed, notifySuccess: true)
         defer { Task { await fleet.cleanUp() } }
         let environment = ["SMTP_USER": "alice", "SMTP_PASSWORD": "pw", "HOOK_URL": hooks.url("/status/500"), "HOOK_SECRET": "k"]
         try await Self.addEvent(fleet)
@@ -131,16 +131,16 @@ struct AlertTests {
         #expect(failing.stderr.contains("warning: alert (failure) to email not delivered: could not connect to \(closed)"), "\(failing.stderr)")
         #expect(failing.stderr.contains("warning: alert (failure) to webhook not delivered: http://127.0.0.1:\(hooks.server.port) answered HTTP 500"), "\(failing.stderr)")
         #expect(try hooks.received().count == 2, "one retry after a 500")
-        let journal = try fleet.alertJournal()
+        let journal = try await fleet.alertJournal()
         #expect(journal.count == 2)
         #expect(journal.allSatisfy { !$0.delivered && $0.attempts == 2 && $0.error != nil }, "\(journal)")
 
-        try Self.repair(fleet)
+        try await Self.repair(fleet)
         let good = try await fleet.run("up", "--at", "2026-11-23T20:35", environment: environment)
         #expect(good.status == 0, "\(good)")
         #expect(good.stderr.contains("warning: alert (success) to webhook not delivered"), "the success summary was tried: \(good.stderr)")
-        #expect(try fleet.alertJournal().filter { $0.kind == "success" }.count == 2)
-        #expect(try fleet.alertJournal().filter { $0.kind == "resolved" }.isEmpty, "nobody was told of the failure, so no resolved message")
+        #expect(try await fleet.alertJournal().filter { $0.kind == "success" }.count == 2)
+        #expect(try await fleet.alertJournal().filter { $0.kind == "resolved" }.isEmpty, "nobody was told of the failure, so no resolved message")
         #expect(ContinuousClock.now - started < .seconds(60))
     }
 
@@ -151,7 +151,7 @@ struct AlertTests {
         defer { Task { await smtp.stop() } }
         let hooks = try await FakeWebhookReceiver.start(in: directory)
         defer { Task { await hooks.stop() } }
-        let fleet = try Self.fleet(smtp: smtp.url)
+        let fleet = try await Self.fleet(smtp: smtp.url)
         defer { fleet.directory.remove() }
         var environment = ["SMTP_USER": "alice", "SMTP_PASSWORD": "pw-test", "HOOK_URL": hooks.url(), "HOOK_SECRET": "k"]
 
@@ -181,7 +181,7 @@ struct AlertTests {
         #expect(none.stderr.contains("no alert channel is configured"), "\(none.stderr)")
     }
 
-    static func expectSigned(_ request: [String: Any], key: String) throws {
+    static func expectSigned(_ request: [String: Any], key: String) async throws {
         let headers = try #require(request["headers"] as? [String: String])
         let timestamp = try #require(headers["x-scalectl-timestamp"])
         let signature = try #require(headers["x-scalectl-signature"])

@@ -46,18 +46,21 @@ struct CrashSweepTests {
     /// The database after the re-run: no step left running, the killed run interrupted, the balancer's
     /// targets and the ledger matching what exists.
     static func expectConsistent(_ fleet: TestFleet, members: Int, openNodes: Int) throws {
-        let database = try DatabaseQueue(path: fleet.database)
-        try database.read { db in
+        let (servers, targets, liveTargets) = try DatabaseQueue(path: fleet.simState).read { db in
+            (try String.fetchAll(db, sql: "SELECT name FROM simServer WHERE deleteRequestedAt IS NULL ORDER BY name"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM simTarget"),
+             try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM simTarget t JOIN simServer s ON s.id = t.serverID
+                WHERE s.deleteRequestedAt IS NULL AND s.name LIKE 't-frontal-%'
+                """))
+        }
+        #expect(Set(servers).count == servers.count, "no duplicate names: \(servers)")
+        #expect(targets == members, "the load balancer holds exactly the front-ends")
+        #expect(liveTargets == members, "every target is a live front-end")
+        try DatabaseQueue(path: fleet.database).read { db in
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM step WHERE outcome = 'running'") == 0, "every step has ended or was marked interrupted")
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM run WHERE outcome = 'running'") == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM run WHERE outcome = 'interrupted'") == 1, "the killed run is marked interrupted")
-            let servers = try String.fetchAll(db, sql: "SELECT name FROM simServer WHERE deleteRequestedAt IS NULL ORDER BY name")
-            #expect(Set(servers).count == servers.count, "no duplicate names: \(servers)")
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM simTarget") == members, "the load balancer holds exactly the front-ends")
-            #expect(try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM simTarget t JOIN simServer s ON s.id = t.serverID
-                WHERE s.deleteRequestedAt IS NULL AND s.name LIKE 't-frontal-%'
-                """) == members, "every target is a live front-end")
             let open = try String.fetchAll(db, sql: "SELECT name FROM ledgerNode WHERE goneAt IS NULL ORDER BY name")
             #expect(open.count == openNodes, "the ledger knows exactly what exists: \(open)")
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM ledgerNode WHERE state = 'pending'") == 0)

@@ -87,7 +87,7 @@ struct FaultScenarioTests {
         let up = try await fleet.run("up", "--at", Self.during)
         #expect(up.status == 1)
         #expect(up.stderr.contains("stopped calling sim after 4 consecutive failed calls"), "\(up.stderr)")
-        let calls = try Self.counter("calls", database: fleet.database)
+        let calls = try Self.counter("calls", database: fleet.simState)
         #expect(calls == 4, "no call after the breaker opened, made \(calls)")
     }
 

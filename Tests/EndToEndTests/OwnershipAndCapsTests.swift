@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import ScaleCore
-import ScaleProviders
+import ScaleSim
 import ScaleStore
 import ScaleTesting
 import Testing
@@ -13,9 +13,8 @@ struct OwnershipAndCapsTests {
     @Test func serversWeDoNotOwnAreNeverTouched() async throws {
         let fleet = try await LifecycleTests.fleetWithEvent()
         defer { Task { await fleet.cleanUp() } }
-        // The sim shares the controller's database; another fleet's and an unlabelled server live there.
-        let store = try Store(path: fleet.database, fleet: "t")
-        let other = try SimCloud(fleet: "other", settings: SimSettings(apiLatency: .zero, bootTime: .zero, bootSpread: .zero), database: store.database, calendar: SystemClock(), nodeLogDirectory: fleet.directory.path, logger: TestTools.quietLogger)
+        // Another fleet shares the sim cloud's state file; its server and an unlabelled one live there.
+        let other = try SimCloud(fleet: "other", settings: SimSettings(apiLatency: .zero, bootTime: .zero, bootSpread: .zero), statePath: fleet.simState, calendar: SystemClock(), logger: TestTools.quietLogger)
         let snapshot = try #require(try await other.newestSnapshot(role: "frontal", selector: "role=frontal"))
         let sameName = try await other.createNode(NodeSpec(name: "t-frontal-1-1", role: "frontal", serverType: "cx11", snapshot: snapshot, labels: [OwnershipLabel.fleet: "other", OwnershipLabel.role: "frontal"]))
         let unlabelled = try await other.createNode(NodeSpec(name: "t-celery-1-9", role: "celery", serverType: "cx11", snapshot: snapshot, labels: [:]))
@@ -42,6 +41,28 @@ struct OwnershipAndCapsTests {
         #expect(up.stderr.contains("Nothing was changed"))
         #expect(try await fleet.nodes(at: LifecycleTests.during).values.allSatisfy(\.isEmpty))
         #expect(try await fleet.run("history").stdout.contains("refused"))
+    }
+
+    /// `plan` decides caps in the planner, as every run does: it shows the plan over the cap, refuses it with
+    /// the same numbers and exit status as `reconcile`, and changes nothing.
+    @Test func planRefusesWhatReconcileRefusesWithTheSameNumbers() async throws {
+        let fleet = try TestFleet(extraController: "max_nodes = 4")
+        defer { fleet.directory.remove() }
+        #expect(try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00").status == 0)
+        let numbers = "the plan wants 5 nodes in all (#1 \"Gala\"), more than max_nodes 4 for the fleet"
+        let plan = try await fleet.run("plan", "--at", LifecycleTests.during)
+        #expect(plan.status == 2, "\(plan)")
+        #expect(plan.stdout.contains("REFUSED: \(numbers)"), "\(plan.stdout)")
+        #expect(plan.stderr.contains("refusing the plan: \(numbers)"), "\(plan.stderr)")
+        let json = try await fleet.run("plan", "--json", "--at", LifecycleTests.during)
+        #expect(json.status == 2)
+        #expect((try json.json()["refusal"] as? String)?.hasPrefix(numbers) == true, "\(json.stdout)")
+        let reconcile = try await fleet.run("reconcile", "--at", LifecycleTests.during)
+        #expect(reconcile.status == plan.status)
+        #expect(reconcile.stderr.contains("refusing the plan: \(numbers)"), "\(reconcile.stderr)")
+        #expect(try await fleet.nodes(at: LifecycleTests.during).values.allSatisfy(\.isEmpty))
+        let under = try await fleet.run("plan", "--at", "2026-11-23T12:00")
+        #expect(under.status == 0, "outside the window nothing is refused: \(under)")
     }
 
     @Test func countsOverARoleCapAreRefusedAtInput() async throws {

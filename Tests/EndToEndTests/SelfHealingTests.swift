@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import ScaleCore
-import ScaleProviders
+import ScaleSim
 import ScaleStore
 import ScaleTesting
 import Testing
@@ -16,14 +16,13 @@ struct SelfHealingTests {
         #expect(try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00").status == 0)
         #expect(try await fleet.run("up", "--at", LifecycleTests.during).status == 0)
 
-        let store = try Store(path: fleet.database, fleet: "t")
-        let sim = try SimCloud(fleet: "t", settings: SimSettings(apiLatency: .zero), database: store.database, calendar: SystemClock(), nodeLogDirectory: fleet.directory.path, logger: TestTools.quietLogger)
+        let sim = try SimCloud(fleet: "t", settings: SimSettings(apiLatency: .zero), statePath: fleet.simState, calendar: SystemClock(), logger: TestTools.quietLogger)
         let nodes = try await sim.listNodes()
         let dead = try #require(nodes.first { $0.name == "t-frontal-1-1" })
         let detached = try #require(nodes.first { $0.name == "t-frontal-1-2" })
         let deleted = try #require(nodes.first { $0.name == "t-celery-1-1" })
         // The first front-end's web server dies; the second is taken off the balancer; a worker is deleted.
-        let pid = try #require(try await store.database.read { db in try Int32.fetchOne(db, sql: "SELECT pid FROM simServer WHERE id = ?", arguments: [Int64(dead.id)]) })
+        let pid = try #require(try await sim.processID(ofServer: dead.id))
         await ChildProcess.terminateGroup(pid)
         try await sim.detach([detached], role: "frontal", from: "t-lb")
         try await sim.deleteNode(deleted)

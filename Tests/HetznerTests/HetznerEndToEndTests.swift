@@ -74,7 +74,7 @@ struct HetznerEndToEndTests {
         }
 
         /// Every byte the controller stored: the database and its journal files.
-        func storedBytes() throws -> Data {
+        func storedBytes() async throws -> Data {
             let state = directory.file("state")
             return try FileManager.default.contentsOfDirectory(atPath: state).reduce(into: Data()) { data, name in
                 data += FileManager.default.contents(atPath: "\(state)/\(name)") ?? Data()
@@ -87,11 +87,11 @@ struct HetznerEndToEndTests {
         }
     }
 
-    static func expectNoToken(_ results: [CLIResult], _ fleet: Fleet) throws {
+    static func expectNoToken(_ results: [CLIResult], _ fleet: Fleet) async throws {
         for result in results {
             #expect(!result.stdout.contains(FakeHetzner.token) && !result.stderr.contains(FakeHetzner.token))
         }
-        let stored = try fleet.storedBytes()
+        let stored = try await fleet.storedBytes()
         #expect(!stored.isEmpty)
         #expect(stored.range(of: Data(FakeHetzner.token.utf8)) == nil, "the token is not in the database")
     }
@@ -141,7 +141,7 @@ struct HetznerEndToEndTests {
         #expect(after.filter { $0.is("DELETE", matching: "/v1/servers/[0-9]+") }.count == 5)
         let removes = after.filter { $0.is("POST", "/v1/load_balancers/301/actions/remove_target") }.compactMap(\.body)
         #expect(removes.count == 1 && (removes.first?["label_selector"] as? [String: String])?["selector"] == "scalectl-fleet=t,scalectl-role=frontal")
-        try Self.expectNoToken([up, status, again, down], fleet)
+        try await Self.expectNoToken([up, status, again, down], fleet)
     }
 
     @Test func aCreateThatFailsForSomeNodesIsJournaledAndARerunCreatesOnlyTheMissing() async throws {
@@ -176,7 +176,7 @@ struct HetznerEndToEndTests {
         let created = try await fleet.fake.requests().dropFirst(before).filter { $0.is("POST", "/v1/servers") }
         #expect(created.compactMap { $0.body?["name"] as? String } == ["t-frontal-1-2"])
         #expect(try await fleet.fake.servers().count == 5)
-        try Self.expectNoToken([failed, history, rerun], fleet)
+        try await Self.expectNoToken([failed, history, rerun], fleet)
     }
 
     @Test func aServerOfSomeoneElseHoldingANodeNameIsNeverTouched() async throws {

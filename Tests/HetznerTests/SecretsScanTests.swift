@@ -63,7 +63,7 @@ struct SecretsScanTests {
         var haystacks: [(String, String)] = results.enumerated().flatMap { index, result in
             [("stdout of command \(index)", result.stdout), ("stderr of command \(index)", result.stderr)]
         }
-        haystacks.append(("the database files", String(decoding: try fleet.storedBytes(), as: UTF8.self)))
+        haystacks.append(("the database files", String(decoding: try await fleet.storedBytes(), as: UTF8.self)))
         haystacks += mails.enumerated().map { ("mail \($0.offset)", "\($0.element)") }
         haystacks += posts.enumerated().map { ("webhook body \($0.offset)", ($0.element["body"] as? String) ?? "") }
         let secrets = [

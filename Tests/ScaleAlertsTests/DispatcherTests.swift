@@ -79,7 +79,7 @@ struct DispatcherTests {
         #expect(deliveries.first { $0.channel == "email" }?.outcome == .delivered(attempts: 2))
         #expect(deliveries.first { $0.channel == "webhook" }?.outcome == .failed("connection refused"))
         #expect(hook.attempts == 2, "one retry, no more")
-        let entries = try store.alerts(limit: 10)
+        let entries = try await store.alerts(limit: 10)
         let failed = try #require(entries.first { $0.channel == "webhook" })
         #expect(failed.deliveredAt == nil && failed.attempts == 2 && failed.error == "connection refused")
         let delivered = try #require(entries.first { $0.channel == "email" })
@@ -118,7 +118,7 @@ struct DispatcherTests {
         #expect(resolved.text.contains("Was: Gala ñandú 2026-11-23 21:00 +01:00: 1 of 3 frontal nodes could not be created"))
         #expect(resolved.text.contains("Open for 10m"))
         #expect(resolved.text.contains("Resolved by: up run #9: frontal 3/3 running"))
-        #expect(try store.alerts(limit: 20).filter { $0.alert.kind == .failure }.allSatisfy { $0.resolvedAt != nil })
+        #expect(try await store.alerts(limit: 20).filter { $0.alert.kind == .failure }.allSatisfy { $0.resolvedAt != nil })
 
         #expect(await resolve(dispatcher).isEmpty, "a problem is resolved once")
         let fresh = await dispatcher.failed([Fixture.failure(at: clock.now())], runID: 3, mode: "up")

@@ -115,8 +115,9 @@ struct AlertsConfigTests {
         let environment = ["SMTP_USER": "alice", "SMTP_PASSWORD": "pw-123", "SLACK_URL": "https://hooks.example.org/T0/B0/secret-part"]
         let context = try AppContext(GlobalOptions(config: config), logger: TestTools.quietLogger, environment: environment)
         let dispatcher = try context.alertDispatcher()
-        #expect(dispatcher.channels.map(\.name) == ["email", "webhook"])
-        #expect(dispatcher.channels.map(\.target) == ["smtp://mail.example.org:587, 2 recipients", "https://hooks.example.org (slack)"])
+        #expect(dispatcher.channels.map(\.name) == ["stderr", "email", "webhook"], "the console first, then the configured channels")
+        #expect(dispatcher.channels.map(\.journaled) == [false, true, true])
+        #expect(dispatcher.channels.map(\.target) == ["stderr", "smtp://mail.example.org:587, 2 recipients", "https://hooks.example.org (slack)"])
 
         var missing = environment
         missing["SMTP_PASSWORD"] = nil

@@ -7,41 +7,35 @@ import Synchronization
 import Testing
 
 /// A channel that refuses every delivery, like a webhook answering 500.
-private struct BrokenChannel: ConfirmingNotifier {
-    struct Refused: Error, CustomStringConvertible {
-        var description: String
-    }
+private struct BrokenChannel: AlertChannel {
+    let name = "webhook.ops"
+    let target = "https://hooks.example.org/scalectl"
 
-    let channel = "webhook.ops"
-
-    func send(_ alert: Alert) async {}
-
-    func deliver(_ alert: Alert) async throws {
-        throw Refused(description: "https://hooks.example.org/scalectl answered HTTP 500")
+    func deliver(_ alert: Alert) async throws(AlertDeliveryError) {
+        throw AlertDeliveryError("https://hooks.example.org/scalectl answered HTTP 500", retryable: false)
     }
 }
 
 /// A channel that keeps what it is given.
-private final class RecordingChannel: ConfirmingNotifier {
-    let channel = "recorder"
+private final class RecordingChannel: AlertChannel {
+    let name = "recorder"
+    let target = "memory"
     private let received = Mutex<[Alert]>([])
 
     var alerts: [Alert] { received.withLock { $0 } }
 
-    func send(_ alert: Alert) async { received.withLock { $0.append(alert) } }
-
-    func deliver(_ alert: Alert) async throws { await send(alert) }
+    func deliver(_ alert: Alert) async throws(AlertDeliveryError) { received.withLock { $0.append(alert) } }
 }
 
-/// Doctor's alerting through the notifiers seam, in process on the sim: a channel failing the test
+/// Doctor's alerting through the one alert dispatcher, in process on the sim: a channel failing the test
 /// alert fails doctor, and failed checks are alerted on every channel.
 @Suite(.serialized)
 struct DoctorAlertTests {
-    static func context(_ fleet: TestFleet) throws -> AppContext {
+    static func context(_ fleet: TestFleet) async throws -> AppContext {
         let context = try AppContext(
             GlobalOptions(config: fleet.config, at: "2026-11-23T16:30", quiet: true), logger: TestTools.quietLogger)
         let zone = context.fleet.timeZone
-        _ = try context.store.addEvent(NewEvent(
+        _ = try await context.store.addEvent(NewEvent(
             name: "Gala", start: try TimeText.parse("2026-11-23 21:00", zone: zone), end: try TimeText.parse("2026-11-23 23:00", zone: zone),
             timeZone: zone.identifier))
         return context
@@ -50,9 +44,9 @@ struct DoctorAlertTests {
     @Test func aChannelFailingTheTestAlertFailsDoctor() async throws {
         let fleet = try TestFleet()
         defer { fleet.directory.remove() }
-        let context = try Self.context(fleet)
+        let context = try await Self.context(fleet)
         let recorder = RecordingChannel()
-        let doctor = Doctor(context: context, alerts: context.doctorAlerts(extra: [BrokenChannel(), recorder]))
+        let doctor = Doctor(context: context, extra: [BrokenChannel(), recorder])
 
         let report = try await doctor.run(sendTest: true)
         #expect(report.status == .failed)
@@ -75,9 +69,9 @@ struct DoctorAlertTests {
     @Test func withoutSendTestAPassingRunSendsNothing() async throws {
         let fleet = try TestFleet()
         defer { fleet.directory.remove() }
-        let context = try Self.context(fleet)
+        let context = try await Self.context(fleet)
         let recorder = RecordingChannel()
-        let report = try await Doctor(context: context, alerts: context.doctorAlerts(extra: [BrokenChannel(), recorder])).run(sendTest: false)
+        let report = try await Doctor(context: context, extra: [BrokenChannel(), recorder]).run(sendTest: false)
         #expect(report.status == .ok, "\(report.failed)")
         #expect(recorder.alerts.isEmpty)
         #expect(report.checks.last?.detail == "stderr, webhook.ops, recorder; not tested (doctor --send-test sends a test alert through each)")
@@ -86,9 +80,9 @@ struct DoctorAlertTests {
     @Test func aFailedCheckIsOneAlertPerCheckWithItsRoleAndFix() async throws {
         let fleet = try TestFleet(extraProvider: "[provider.faults]\nmissing_balancers = [\"t-lb\"]\nunavailable_types = [\"cpx41\"]")
         defer { fleet.directory.remove() }
-        let context = try Self.context(fleet)
+        let context = try await Self.context(fleet)
         let recorder = RecordingChannel()
-        let report = try await Doctor(context: context, alerts: context.doctorAlerts(extra: [recorder])).run(sendTest: false)
+        let report = try await Doctor(context: context, extra: [recorder]).run(sendTest: false)
         #expect(report.failed.map(\.id) == ["load-balancer.t-lb", "server-type.cpx41"])
         let alerts = recorder.alerts
         #expect(alerts.map(\.step) == ["doctor load-balancer.t-lb", "doctor server-type.cpx41"])

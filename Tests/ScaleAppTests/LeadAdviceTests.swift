@@ -24,10 +24,11 @@ struct LeadAdviceTests {
             step("celery", "create", from: 0, to: 1), step("celery", "await-running", from: 1, to: 200),
         ]
         let verifyOnly = [step("frontal", "await-running", from: 0, to: 1), step("frontal", "probe", from: 1, to: 2)]
-        let durations = LeadAdvice.durations([
-            (run("up", .ok), fullUp), (run("reconcile", .ok), verifyOnly), (run("up", .failed), fullUp), (run("down", .ok), fullUp),
-        ])
-        #expect(durations == [["frontal": .seconds(400), "celery": .seconds(200)]])
+        let estimate = LeadEstimate(
+            history: [(run("up", .ok), fullUp), (run("reconcile", .ok), verifyOnly), (run("up", .failed), fullUp), (run("down", .ok), fullUp)],
+            safety: .zero)
+        #expect(estimate.samples == 1, "only the successful run that created nodes counts")
+        #expect(estimate.perRole == ["frontal": .seconds(400), "celery": .seconds(200)])
     }
 
     @Test func takesTheNinetiethPercentileOfTheSlowestRolePlusSafety() {

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ScaleCore
-import ScaleProviders
+import ScaleSim
 import ScaleStore
 import Testing
 
@@ -19,7 +19,7 @@ struct ExecutorTests {
         #expect(await calls.counts["attach"] == 1, "one attach call per role")
         #expect(await calls.counts["create"] == 5)
         #expect(progress.updates.withLock { $0 }.contains(.counted(role: "frontal", what: "running", done: 3, total: 3)))
-        #expect(try harness.store.openLedger().filter { $0.state == .created }.count == 5)
+        #expect(try await harness.store.openLedger().filter { $0.state == .created }.count == 5)
     }
 
     @Test func pollingListsTheFleetOnceForAllWaitingRoles() async throws {
@@ -46,7 +46,7 @@ struct ExecutorTests {
         #expect(failure.providerError?.code == "resource_unavailable")
         #expect(failure.action.contains("kept the 2 created"))
         #expect(Set(try await harness.nodes().map(\.name)).count == 4, "celery went on; two front-ends exist")
-        let failedSteps = try harness.store.history(limit: 1)[0].steps.filter { $0.outcome == .failed }
+        let failedSteps = try await harness.store.history(limit: 1)[0].steps.filter { $0.outcome == .failed }
         #expect(failedSteps.contains { $0.target == "m-frontal-1-2" && $0.kind == "create" })
 
         harness.sim.faults.createErrors = [:]
@@ -108,6 +108,6 @@ struct ExecutorTests {
         #expect(try await harness.nodes().isEmpty)
         #expect(await calls.counts["detach"] == 1)
         #expect(try await harness.cloud().members(of: "lb", role: "frontal").isEmpty)
-        #expect(try harness.store.openLedger().isEmpty, "the ledger knows every node is gone")
+        #expect(try await harness.store.openLedger().isEmpty, "the ledger knows every node is gone")
     }
 }

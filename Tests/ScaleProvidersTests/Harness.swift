@@ -1,10 +1,11 @@
 import Foundation
 import Logging
 import ScaleCore
-import ScaleProviders
+import ScaleSim
 import ScaleStore
 import ScaleTesting
 import Synchronization
+import Testing
 
 /// Progress updates kept for assertions.
 final class CollectedProgress: ProgressSink {
@@ -12,17 +13,22 @@ final class CollectedProgress: ProgressSink {
     func report(_ update: ProgressUpdate) { updates.withLock { $0.append(update) } }
 }
 
-/// The executor wired to the sim provider on an in-memory store: plan, run, look.
+/// The run coordinator wired to the sim cloud on an in-memory state store, on virtual time that moves by
+/// itself (``SteppingClock``): polls, timeouts and the sim's boot times are logic, not wall time.
 struct Harness {
     let store: Store
-    let fleet: FleetSettings
+    var fleet: FleetSettings
+    /// `max_nodes` for the whole fleet.
+    var fleetCap: Int? {
+        get { fleet.maxNodes }
+        set { fleet.maxNodes = newValue }
+    }
     var sim: SimSettings
     let directory: TemporaryDirectory
+    let clock = SteppingClock()
     var execution = ExecutionSettings(
         concurrency: 8, pollInterval: .milliseconds(50), bootTimeout: .seconds(10), healthTimeout: .seconds(10),
         goneTimeout: .seconds(10), probeInterval: .milliseconds(50))
-    let event = Event(
-        id: 1, name: "Gala", start: Date() + .seconds(1800), end: Date() + .seconds(9000), timeZone: "Europe/Madrid")
 
     init(frontal: Int = 3, celery: Int = 2, sim: SimSettings? = nil) throws {
         store = try Store(inMemoryFor: "m")
@@ -37,26 +43,32 @@ struct Harness {
         self.sim = sim ?? SimSettings(apiLatency: .milliseconds(1), bootTime: .milliseconds(200), bootSpread: .milliseconds(100), healthDelay: .milliseconds(100), deleteTime: .milliseconds(100))
     }
 
+    /// The sim cloud as fleet `name` sees it: one state file, whichever fleet asks.
     func cloud(fleet name: String = "m") throws -> SimCloud {
-        try SimCloud(fleet: name, settings: sim, database: store.database, calendar: SystemClock(), nodeLogDirectory: directory.path, logger: TestTools.quietLogger)
+        try SimCloud(fleet: name, settings: sim, statePath: directory.file("sim.sqlite"), calendar: clock, physics: clock, logger: TestTools.quietLogger)
     }
 
-    /// Observes, plans `command` now and executes the plan; returns the report and the calls made.
-    func run(_ command: Command, force: Bool = false) async throws -> (plan: Plan, report: ExecutionReport, calls: ProviderCalls, progress: CollectedProgress) {
+    /// The coordinator of fleet `m` as configured now.
+    func coordinator(progress: any ProgressSink = CollectedProgress()) throws -> RunCoordinator {
         let cloud = try cloud()
-        let calls = ProviderCalls(provider: "sim", policy: .init(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50)), clock: SystemClock(), logger: TestTools.quietLogger)
-        var observation = Observation(nodes: try await cloud.listNodes())
-        observation.balancers["lb"] = try await cloud.members(of: "lb", role: "frontal")
-        try store.reconcileLedger(with: observation.nodes, at: Date())
-        let plan = Planner.plan(PlannerInput(command: command, force: force, now: Date(), settings: fleet, events: [event], observed: observation))
-        let run = try store.startRun(command: command.rawValue, at: Date())
+        return RunCoordinator(
+            store: store, bundle: .of(cloud, rateLimit: cloud), fleet: fleet, execution: execution,
+            retry: .init(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50)),
+            alerts: AlertDispatcher(channels: [], log: store, clock: clock, logger: TestTools.quietLogger),
+            prober: Prober(http: HTTPClient()), progress: progress, clock: clock, logger: TestTools.quietLogger)
+    }
+
+    /// Runs `command` through the coordinator, with the event "Gala" on from half an hour from the start.
+    func run(_ command: Command, force: Bool = false) async throws -> (plan: Plan, report: ExecutionReport, calls: ProviderCalls, progress: CollectedProgress) {
+        if try await store.events().isEmpty {
+            let start = clock.now() + .seconds(1800)
+            _ = try await store.addEvent(NewEvent(name: "Gala", start: start, end: start + .seconds(7200), timeZone: "Europe/Madrid"))
+        }
         let progress = CollectedProgress()
-        let executor = Executor(
-            fleet: fleet, settings: execution, provider: cloud, balancers: cloud, calls: calls, journal: store,
-            prober: Prober(http: HTTPClient()), progress: progress, clock: SystemClock(), runID: run.runID, logger: TestTools.quietLogger)
-        let report = await executor.execute(plan)
-        try store.finishRun(run.runID, outcome: report.succeeded ? .ok : .failed, summary: nil, error: nil)
-        return (plan, report, calls, progress)
+        let result = try await coordinator(progress: progress).run(command, force: force)
+        let plan = try #require(result.plan, "the run made no plan: \(result.error ?? "")")
+        let calls = try #require(result.calls)
+        return (plan, result.report ?? .nothing(plan.mode), calls, progress)
     }
 
     func nodes() async throws -> [Node] { try await cloud().listNodes() }

@@ -2,25 +2,24 @@ import Foundation
 import GRDB
 import Logging
 import ScaleCore
-@testable import ScaleProviders
-import ScaleStore
+@testable import ScaleSim
 import ScaleTesting
 import Testing
 
 struct SimCloudTests {
-    func cloud(_ store: Store, directory: TemporaryDirectory) throws -> SimCloud {
+    func cloud(_ database: any DatabaseWriter, directory: TemporaryDirectory) throws -> SimCloud {
         var settings = SimSettings(apiLatency: .zero, bootTime: .milliseconds(50), bootSpread: .zero)
         settings.roles["frontal"] = SimRoleSettings(bootCommand: "exec sleep 60")
-        return try SimCloud(fleet: "m", settings: settings, database: store.database, calendar: SystemClock(), nodeLogDirectory: directory.path, logger: TestTools.quietLogger)
+        return try SimCloud(fleet: "m", settings: settings, database: database, calendar: SystemClock(), nodeLogDirectory: directory.path, logger: TestTools.quietLogger)
     }
 
     @Test func aServerWhoseCreatorDiedMidCallStillBoots() async throws {
-        let store = try Store(inMemoryFor: "m")
+        let database = try DatabaseQueue()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let cloud = try cloud(store, directory: directory)
+        let cloud = try cloud(database, directory: directory)
         // The state a create leaves when its caller is killed after the server row was written.
-        try await store.database.write { db in
+        try await database.write { db in
             var server = SimServer(
                 id: nil, name: "m-frontal-1-1", labels: [OwnershipLabel.fleet: "m", OwnershipLabel.role: "frontal"], serverType: "x",
                 imageID: "i", port: 40000, pid: nil, createdAt: Date().timeIntervalSince1970, runningAt: Date().timeIntervalSince1970,
@@ -28,7 +27,7 @@ struct SimCloudTests {
             try server.insert(db)
         }
         _ = try await cloud.listNodes()
-        let pid = try #require(try await store.database.read { db in try SimServer.fetchOne(db)?.pid })
+        let pid = try #require(try await database.read { db in try SimServer.fetchOne(db)?.pid })
         #expect(ChildProcess.isAlive(pid))
 
         let node = try #require(try await cloud.listNodes().first)
@@ -37,25 +36,25 @@ struct SimCloudTests {
     }
 
     @Test func aProcessThatDiedIsNotRestarted() async throws {
-        let store = try Store(inMemoryFor: "m")
+        let database = try DatabaseQueue()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let cloud = try cloud(store, directory: directory)
+        let cloud = try cloud(database, directory: directory)
         let snapshot = try #require(try await cloud.newestSnapshot(role: "frontal", selector: "role=frontal"))
         _ = try await cloud.createNode(NodeSpec(name: "m-frontal-1-1", role: "frontal", serverType: "x", snapshot: snapshot, labels: [OwnershipLabel.fleet: "m", OwnershipLabel.role: "frontal"]))
-        let pid = try #require(try await store.database.read { db in try SimServer.fetchOne(db)?.pid })
+        let pid = try #require(try await database.read { db in try SimServer.fetchOne(db)?.pid })
         await ChildProcess.terminateGroup(pid)
         _ = try await cloud.listNodes()
-        #expect(try await store.database.read { db in try SimServer.fetchOne(db)?.pid } == pid, "the node crashed; the cloud does not heal it")
+        #expect(try await database.read { db in try SimServer.fetchOne(db)?.pid } == pid, "the node crashed; the cloud does not heal it")
         #expect(!ChildProcess.isAlive(pid))
     }
 
     @Test func dailySnapshotsFollowTheControllersClock() async throws {
-        let store = try Store(inMemoryFor: "m")
+        let database = try DatabaseQueue()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let rehearsal = RehearsalClock(pretending: try TimeText.parse("2026-11-23T10:00Z", zone: .gmt))
-        let cloud = try SimCloud(fleet: "m", settings: SimSettings(apiLatency: .zero), database: store.database, calendar: rehearsal, nodeLogDirectory: directory.path, logger: TestTools.quietLogger)
+        let cloud = try SimCloud(fleet: "m", settings: SimSettings(apiLatency: .zero), database: database, calendar: rehearsal, nodeLogDirectory: directory.path, logger: TestTools.quietLogger)
         let snapshot = try #require(try await cloud.newestSnapshot(role: "frontal", selector: "role=frontal"))
         #expect(snapshot.name == "frontal-2026-11-22", "before 14:00 UTC the newest is yesterday's")
         #expect(TimeText.iso(snapshot.createdAt) == "2026-11-22T14:00:00Z")

@@ -13,80 +13,80 @@ struct CalendarStoreTests {
         NewEvent(name: name, start: start + .seconds(offset * 3600), end: start + .seconds((offset + hours) * 3600), timeZone: "Europe/Madrid", counts: ["frontal": 4])
     }
 
-    @Test func addsListsAndRemoves() throws {
-        let added = try store.addEvent(new("Gala"))
+    @Test func addsListsAndRemoves() async throws {
+        let added = try await store.addEvent(new("Gala"))
         #expect(added.counts == ["frontal": 4])
-        #expect(try store.events().map(\.name) == ["Gala"])
-        #expect(try store.removeEvent(id: added.id).name == "Gala")
-        #expect(try store.events().isEmpty)
-        #expect(throws: StoreError.self) { try store.removeEvent(id: added.id) }
+        #expect(try await store.events().map(\.name) == ["Gala"])
+        #expect(try await store.removeEvent(id: added.id).name == "Gala")
+        #expect(try await store.events().isEmpty)
+        await #expect(throws: StoreError.self) { try await store.removeEvent(id: added.id) }
     }
 
-    @Test func refusesADuplicateAndAnEndBeforeTheStart() throws {
-        _ = try store.addEvent(new("Gala"))
-        #expect(throws: StoreError.self) { try store.addEvent(new("Gala")) }
-        #expect(throws: StoreError.self) { try store.addEvent(new("Backwards", hours: -1)) }
+    @Test func refusesADuplicateAndAnEndBeforeTheStart() async throws {
+        _ = try await store.addEvent(new("Gala"))
+        await #expect(throws: StoreError.self) { try await store.addEvent(new("Gala")) }
+        await #expect(throws: StoreError.self) { try await store.addEvent(new("Backwards", hours: -1)) }
     }
 
-    @Test func importSkipsWhatIsThereAlready() throws {
-        _ = try store.addEvent(new("Gala"))
-        let (added, skipped) = try store.importEvents([new("Gala"), new("Final", offset: 24)])
+    @Test func importSkipsWhatIsThereAlready() async throws {
+        _ = try await store.addEvent(new("Gala"))
+        let (added, skipped) = try await store.importEvents([new("Gala"), new("Final", offset: 24)])
         #expect(added.map(\.name) == ["Final"])
         #expect(skipped.map(\.name) == ["Gala"])
-        #expect(try store.events(endingAfter: start + .seconds(3 * 3600)).map(\.name) == ["Final"])
+        #expect(try await store.events(endingAfter: start + .seconds(3 * 3600)).map(\.name) == ["Final"])
     }
 }
 
 struct LockTests {
-    @Test func aSecondRunIsRefusedNamingTheHolder() throws {
+    @Test func aSecondRunIsRefusedNamingTheHolder() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try Store(path: directory.file("db.sqlite"), fleet: "m")
-        let first = try store.startRun(command: "up", at: Date())
+        let first = try await store.startRun(command: "up", at: Date())
         let other = try Store(path: directory.file("db.sqlite"), fleet: "m")
         do {
-            _ = try other.startRun(command: "up", at: Date())
+            _ = try await other.startRun(command: "up", at: Date())
             Issue.record("the second run should not get the lock")
         } catch let held as LockHeld {
             #expect(held.holder.pid == getpid())
             #expect(held.holder.runID == first.runID)
             #expect(held.description.contains("pid \(getpid()) on \(ProcessInfo.processInfo.hostName)"))
         }
-        try store.finishRun(first.runID, outcome: .ok, summary: nil, error: nil)
-        #expect(try other.startRun(command: "down", at: Date()).takenOver == nil, "a finished run releases the lock")
+        try await store.finishRun(first.runID, outcome: .ok, summary: nil, error: nil)
+        #expect(try await other.startRun(command: "down", at: Date()).takenOver == nil, "a finished run releases the lock")
     }
 
-    @Test func locksAreKeptPerFleet() throws {
+    @Test func locksAreKeptPerFleet() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        _ = try Store(path: directory.file("db.sqlite"), fleet: "a").startRun(command: "up", at: Date())
-        _ = try Store(path: directory.file("db.sqlite"), fleet: "b").startRun(command: "up", at: Date())
+        _ = try await Store(path: directory.file("db.sqlite"), fleet: "a").startRun(command: "up", at: Date())
+        _ = try await Store(path: directory.file("db.sqlite"), fleet: "b").startRun(command: "up", at: Date())
     }
 
     @Test func aLockOfADeadProcessIsTakenOverAndItsRunMarkedInterrupted() async throws {
         let store = try Store(inMemoryFor: "m")
         let dead = try ChildProcess.spawn("exit 0", log: "/dev/null")
         _ = await ChildProcess.wait(dead)
-        let old = try store.startRun(command: "up", at: Date())
+        let old = try await store.startRun(command: "up", at: Date())
         let step = try await store.begin(StepEntry(runID: old.runID, role: "frontal", kind: "create", detail: "create"), at: Date())
         // Pretend the holder was that dead process.
         try await store.database.write { db in
             try db.execute(sql: "UPDATE runLock SET pid = ?, processStart = NULL", arguments: [dead])
         }
-        let new = try store.startRun(command: "up", at: Date())
+        let new = try await store.startRun(command: "up", at: Date())
         #expect(new.takenOver?.runID == old.runID)
-        let history = try store.history(limit: 5)
+        let history = try await store.history(limit: 5)
         let oldRun = try #require(history.first { $0.run.id == old.runID })
         #expect(oldRun.run.outcome == .interrupted)
         #expect(oldRun.steps.first { $0.id == step }?.outcome == .interrupted)
     }
 
-    @Test func aReusedPidIsNotMistakenForTheHolder() throws {
+    @Test func aReusedPidIsNotMistakenForTheHolder() async throws {
         let store = try Store(inMemoryFor: "m")
-        _ = try store.startRun(command: "up", at: Date())
+        _ = try await store.startRun(command: "up", at: Date())
         // Our own pid, but a start time that is not ours: the holder was another process with this pid.
-        try store.database.write { db in try db.execute(sql: "UPDATE runLock SET processStart = 1") }
-        #expect(try store.startRun(command: "up", at: Date()).takenOver != nil)
+        try await store.database.write { db in try db.execute(sql: "UPDATE runLock SET processStart = 1") }
+        #expect(try await store.startRun(command: "up", at: Date()).takenOver != nil)
     }
 }
 
@@ -100,14 +100,14 @@ struct LedgerTests {
 
     @Test func followsANodeFromIntentToGone() async throws {
         try await store.record(.intent(name: "a", role: "frontal", event: "1", serverType: "cpx31", runID: 1, at: now))
-        #expect(try store.openLedger().map(\.state) == [.pending])
+        #expect(try await store.openLedger().map(\.state) == [.pending])
         try await store.record(.created(name: "a", id: "7", at: now + .seconds(1)))
         try await store.record(.gone(name: "a", at: now + .seconds(3600)))
-        let row = try #require(try store.ledger().first)
+        let row = try #require(try await store.ledger().first)
         #expect(row.state == .gone)
         #expect(row.providerID == "7")
         #expect(row.goneAt == now + .seconds(3600))
-        #expect(try store.openLedger().isEmpty)
+        #expect(try await store.openLedger().isEmpty)
     }
 
     @Test func reconcilingAdoptsUnknownNodesAndClosesVanishedOnes() async throws {
@@ -116,21 +116,21 @@ struct LedgerTests {
         try await store.record(.intent(name: "vanished", role: "frontal", event: "1", serverType: "cpx31", runID: 1, at: now))
         try await store.record(.created(name: "vanished", id: "3", at: now))
         // "made" exists although its create result was never journaled (a crash); "stranger" is ours but unknown.
-        try store.reconcileLedger(with: [node("made", id: "1"), node("stranger", id: "2")], at: now + .seconds(60))
-        let rows = Dictionary(uniqueKeysWithValues: try store.ledger().map { ($0.name, $0) })
+        try await store.reconcileLedger(with: [node("made", id: "1"), node("stranger", id: "2")], at: now + .seconds(60))
+        let rows = Dictionary(uniqueKeysWithValues: try await store.ledger().map { ($0.name, $0) })
         #expect(rows["made"]?.state == .created)
         #expect(rows["made"]?.providerID == "1")
         #expect(rows["lost-before-create"]?.state == .failed)
         #expect(rows["vanished"]?.state == .gone)
         #expect(rows["stranger"]?.state == .created)
-        #expect(Set(try store.openLedger().map(\.name)) == ["made", "stranger"])
+        #expect(Set(try await store.openLedger().map(\.name)) == ["made", "stranger"])
     }
 }
 
 struct MigrationTests {
-    @Test func migrationsAreNamedAsSentencesAndAllApplied() throws {
+    @Test func migrationsAreNamedAsSentencesAndAllApplied() async throws {
         let store = try Store(inMemoryFor: "m")
-        let applied = try store.database.read { db in try Store.migrator.appliedMigrations(db) }
+        let applied = try await store.database.read { db in try Store.migrator.appliedMigrations(db) }
         #expect(applied == Store.migrator.migrations)
         #expect(applied.first == "Create events")
     }
@@ -141,18 +141,18 @@ struct ScaleUpHistoryTests {
     /// not push yesterday's scale-up out of reach.
     @Test func scaleUpsAreFoundPastAnyNumberOfIdleRuns() async throws {
         let store = try Store(inMemoryFor: "m")
-        let up = try store.startRun(command: "up", at: Date())
+        let up = try await store.startRun(command: "up", at: Date())
         _ = try await store.begin(StepEntry(runID: up.runID, role: "frontal", kind: "create", detail: "create"), at: Date())
-        try store.finishRun(up.runID, outcome: .ok, summary: nil, error: nil)
-        let failed = try store.startRun(command: "up", at: Date())
+        try await store.finishRun(up.runID, outcome: .ok, summary: nil, error: nil)
+        let failed = try await store.startRun(command: "up", at: Date())
         _ = try await store.begin(StepEntry(runID: failed.runID, role: "frontal", kind: "create", detail: "create"), at: Date())
-        try store.finishRun(failed.runID, outcome: .failed, summary: nil, error: nil)
+        try await store.finishRun(failed.runID, outcome: .failed, summary: nil, error: nil)
         for _ in 0..<60 {
-            let idle = try store.startRun(command: "reconcile", at: Date())
-            try store.finishRun(idle.runID, outcome: .idle, summary: nil, error: nil)
+            let idle = try await store.startRun(command: "reconcile", at: Date())
+            try await store.finishRun(idle.runID, outcome: .idle, summary: nil, error: nil)
         }
-        #expect(try store.history(limit: 50).allSatisfy { $0.run.outcome == .idle })
-        let found = try store.scaleUps(limit: 50)
+        #expect(try await store.history(limit: 50).allSatisfy { $0.run.outcome == .idle })
+        let found = try await store.scaleUps(limit: 50)
         #expect(found.map(\.run.id) == [up.runID])
         #expect(found.first?.steps.map(\.kind) == ["create"])
     }

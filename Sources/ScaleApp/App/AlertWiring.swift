@@ -3,15 +3,30 @@ import ScaleAlerts
 import ScaleCore
 
 extension AppContext {
-    /// The configured alert channels behind a dispatcher journaling to the database. Their secrets are
-    /// read here, at the edge.
+    /// The alert channels behind one dispatcher journaling to the state store: the console (stderr) when
+    /// `console` is set, the channels `[alerts]` configures, then `extra` (tests add recorders there).
+    /// Runs, doctor and `alert test` all alert through it. Secrets are read here, at the edge.
     /// - Throws: ``ConfigError`` naming the key when a secret is missing or not usable.
-    public func alertDispatcher() throws -> AlertDispatcher {
+    public func alertDispatcher(console: Bool = true, extra: [any AlertChannel] = []) throws -> AlertDispatcher {
+        try dispatcher(configured: try AlertWiring.channels(configuration.alerts, configFile: configuration.file, environment: environment), console: console, extra: extra)
+    }
+
+    /// The dispatcher with only the console and `extra` when the configured channels cannot be set up,
+    /// and why: doctor reports the missing secret as a finding instead of stopping.
+    public func alertDispatcherOrProblem(extra: [any AlertChannel] = []) -> (dispatcher: AlertDispatcher, problem: String?) {
+        do {
+            return (try alertDispatcher(extra: extra), nil)
+        } catch {
+            return (dispatcher(configured: [], console: true, extra: extra), "\(error)")
+        }
+    }
+
+    private func dispatcher(configured: [any AlertChannel], console: Bool, extra: [any AlertChannel]) -> AlertDispatcher {
         let alerts = configuration.alerts
+        let shown: [any AlertChannel] = console ? [ConsoleChannel(console: self.console)] : []
         return AlertDispatcher(
-            channels: try AlertWiring.channels(alerts, configFile: configuration.file, environment: environment),
-            log: store, settings: AlertDispatcher.Settings(dedupe: alerts.dedupe, notifySuccess: alerts.notifySuccess),
-            clock: clock, logger: logger)
+            channels: shown + configured + extra, log: store,
+            settings: AlertDispatcher.Settings(dedupe: alerts.dedupe, notifySuccess: alerts.notifySuccess), clock: clock, logger: logger)
     }
 }
 

@@ -22,36 +22,21 @@ public struct GlobalOptions: Sendable {
     }
 }
 
-/// A loaded configuration wired to its database, clock, provider and output.
+/// A loaded configuration wired to its state store, clock, provider and output.
 public final class AppContext: Sendable {
     public let configuration: Configuration
-    public let store: Store
+    public let store: any StateStore
     public let clock: any ScaleClock
     public let console: Console
     public let logger: Logger
     let environment: [String: String]
     private let built = Mutex<ProviderBundle?>(nil)
-
-    /// The fleet's settings; with `lead = "auto"` the lead is the one learned from past scale-ups.
-    public var fleet: FleetSettings {
-        var fleet = configuration.fleet
-        if configuration.leadIsAuto { fleet.lead = max(leadEstimate.needed ?? fleet.lead, .seconds(300)) }
-        return fleet
-    }
-
-    /// What past scale-ups took, for the lead (auto or advice); read from the journal when first needed.
-    var leadEstimate: LeadEstimate {
-        if let known = learned.withLock({ $0 }) { return known }
-        let fresh = LeadAdvice.estimate(store, safety: configuration.leadSafety)
-        return learned.withLock { known in
-            known = known ?? fresh
-            return known ?? fresh
-        }
-    }
-
     private let learned = Mutex<LeadEstimate?>(nil)
 
-    /// Loads the configuration and opens the database. Nothing is changed; the provider is built when
+    /// The fleet's settings as configured (with `lead = "auto"`, the configured lead; see ``fleetNow()``).
+    public var fleet: FleetSettings { configuration.fleet }
+
+    /// Loads the configuration and opens the state store. Nothing is changed; the provider is built when
     /// first needed, so calendar commands need no cloud credentials.
     public init(_ options: GlobalOptions, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.environment = environment
@@ -71,6 +56,25 @@ public final class AppContext: Sendable {
         store = try Store(path: configuration.database, fleet: configuration.fleet.fleet)
     }
 
+    /// The fleet's settings for a run now: with `lead = "auto"` the lead is the one learned from past
+    /// scale-ups (at least five minutes).
+    public func fleetNow() async -> FleetSettings {
+        var fleet = configuration.fleet
+        if configuration.leadIsAuto { fleet.lead = max(await leadEstimate().needed ?? fleet.lead, .seconds(300)) }
+        return fleet
+    }
+
+    /// What past scale-ups took, for the lead (auto or advice); read from the journal when first needed.
+    func leadEstimate() async -> LeadEstimate {
+        if let known = learned.withLock({ $0 }) { return known }
+        let history = (try? await store.scaleUps(limit: LeadAdvice.window)) ?? []
+        let fresh = LeadEstimate(history: history, safety: configuration.leadSafety)
+        return learned.withLock { known in
+            known = known ?? fresh
+            return known ?? fresh
+        }
+    }
+
     /// Forgets what was learned of scale-ups, so the next use reads the journal again (the daemon calls
     /// it before each run, so `lead = "auto"` follows).
     public func refreshLead() {
@@ -82,18 +86,18 @@ public final class AppContext: Sendable {
     public func providerBundle() throws -> ProviderBundle {
         try built.withLock { bundle in
             if let bundle { return bundle }
-            let made = try ProviderFactory.make(configuration, store: store, clock: clock, logger: logger, environment: environment)
+            let made = try ProviderFactory.make(configuration, clock: clock, logger: logger, environment: environment)
             bundle = made
             return made
         }
     }
 
     public var provider: any CloudProvider { get throws { try providerBundle().provider } }
-    public var balancers: (any LoadBalancing)? { get throws { try providerBundle().balancers } }
 
     /// Whether the lead gives the next event's scale-up enough time.
-    func leadAdvice(next: Event?) -> LeadAdvice {
-        LeadAdvice(estimate: leadEstimate, auto: configuration.leadIsAuto, lead: fleet.lead, next: next, zone: fleet.timeZone)
+    func leadAdvice(next: Event?) async -> LeadAdvice {
+        let fleet = await fleetNow()
+        return LeadAdvice(estimate: await leadEstimate(), auto: configuration.leadIsAuto, lead: fleet.lead, next: next, zone: fleet.timeZone)
     }
 
     public func providerCalls() throws -> ProviderCalls {
@@ -102,31 +106,26 @@ public final class AppContext: Sendable {
             provider: bundle.provider.name, policy: configuration.retry, clock: clock, logger: logger, rateLimit: bundle.rateLimit)
     }
 
-    /// Lists the fleet and the members of the balancers the roles name.
-    public func observe(_ calls: ProviderCalls) async throws -> Observation {
-        let provider = try self.provider
-        let nodes = try await calls.call("list", "list nodes") { try await provider.listNodes() }
-        var observation = Observation(nodes: nodes)
-        guard let balancers = try self.balancers else { return observation }
-        for role in fleet.roles {
-            guard let balancer = role.loadBalancer else { continue }
-            let members = try await calls.call("health", "read health of \(balancer)") {
-                try await balancers.members(of: balancer, role: role.name)
-            }
-            observation.balancers[balancer, default: [:]].merge(members) { $1 }
-        }
-        return observation
+    /// The run coordinator for this configuration: the provider, the state store, the alert channels
+    /// (the console, `[alerts]`, then `extraChannels`), readiness probes and progress on the console.
+    /// - Parameter alerting: false for commands that only look (`plan`, `status`): they need no alert secret.
+    /// - Throws: ``ConfigError`` when a credential or an alert secret is missing: nothing was touched.
+    public func coordinator(extraChannels: [any AlertChannel] = [], alerting: Bool = true) async throws -> RunCoordinator {
+        // Credentials and the provider first: a configuration problem must change nothing, not even the lock.
+        let bundle = try providerBundle()
+        let alerts = alerting
+            ? try alertDispatcher(extra: extraChannels)
+            : AlertDispatcher(channels: [], log: store, clock: clock, logger: logger)
+        let fleet = await fleetNow()
+        return RunCoordinator(
+            store: store, bundle: bundle, fleet: fleet, execution: configuration.execution, retry: configuration.retry,
+            alerts: alerts, prober: Prober(http: HTTPClient()),
+            progress: ConsoleProgress(console: console, clock: clock, zone: fleet.timeZone), clock: clock, logger: logger)
     }
 
-    /// The planner's view of now: calendar, overrides, configuration and what the provider lists.
-    public func plannerInput(_ command: Command, force: Bool = false, observed: Observation) throws -> PlannerInput {
-        let now = clock.now()
-        let overrides = try store.overrides()
-        let extension_ = overrides.reduce(Duration.zero) { total, override in
-            if case .extend(_, let by) = override.action { total + by } else { total }
-        }
-        let events = try store.events(endingAfter: now - fleet.margin - extension_ - .seconds(86_400))
-        return PlannerInput(
-            command: command, force: force, now: now, settings: fleet, events: events, overrides: overrides, observed: observed)
+    /// The planner's view of now without observing the provider: the calendar and overrides as the
+    /// planner reads them (for schedules and checks that need no provider).
+    public func plannerInput(_ command: Command, observed: Observation = Observation(nodes: [])) async throws -> PlannerInput {
+        try await PlannerInput.read(store, command: command, now: clock.now(), settings: await fleetNow(), observed: observed)
     }
 }

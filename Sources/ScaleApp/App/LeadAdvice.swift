@@ -1,6 +1,5 @@
 import Foundation
 import ScaleCore
-import ScaleStore
 
 /// Whether the configured lead gives scale-ups enough time, from what past scale-ups took.
 struct LeadAdvice: Encodable, Sendable {
@@ -17,26 +16,6 @@ struct LeadAdvice: Encodable, Sendable {
 
     /// How many recent scale-ups the estimate looks at.
     static let window = 50
-
-    /// Role → time from its first step to ready, for each recent run that created that role's nodes.
-    static func durations(_ history: [(run: RunInfo, steps: [StepInfo])]) -> [[String: Duration]] {
-        history.compactMap { run, steps in
-            guard run.outcome == .ok, run.command != "down" else { return nil }
-            var result: [String: Duration] = [:]
-            for (role, roleSteps) in Dictionary(grouping: steps.filter { $0.target == nil && $0.role != nil }, by: { $0.role! }) {
-                guard roleSteps.contains(where: { $0.kind == "create" }),
-                      let first = roleSteps.map(\.startedAt).min(),
-                      let ready = roleSteps.last(where: { ["probe", "await-healthy", "await-running"].contains($0.kind) })?.endedAt
-                else { continue }
-                result[role] = ready.since(first)
-            }
-            return result.isEmpty ? nil : result
-        }
-    }
-
-    static func estimate(_ store: Store, safety: Duration) -> LeadEstimate {
-        LeadEstimate(durations: durations((try? store.scaleUps(limit: window)) ?? []), safety: safety)
-    }
 
     init(estimate: LeadEstimate, auto: Bool, lead: Duration, next: Event?, zone: TimeZone) {
         self.auto = auto

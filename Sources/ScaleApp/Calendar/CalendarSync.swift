@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import ScaleCalendar
 import ScaleCore
-import ScaleStore
 
 /// Follows subscribed iCalendar feeds: adds, moves and removes the events each feed added, never an
 /// event added by hand or from CSV, never one whose window is open, and never more than
@@ -21,7 +20,7 @@ public struct CalendarSync: Sendable {
         public var problem: String?
     }
 
-    let store: Store
+    let store: (any FeedStore)?
     let fleet: FleetSettings
     let settings: CalendarSettings
     let environment: [String: String]
@@ -29,7 +28,7 @@ public struct CalendarSync: Sendable {
     let logger: Logger
 
     public init(context: AppContext, http: HTTPClient = HTTPClient(maxResponseBytes: 16 << 20)) {
-        store = context.store
+        store = context.store as? any FeedStore
         fleet = context.fleet
         settings = context.configuration.calendar
         environment = context.environment
@@ -42,7 +41,7 @@ public struct CalendarSync: Sendable {
     public func syncIfDue(now: Date) async -> [Report] {
         var reports: [Report] = []
         for source in settings.sources {
-            let state = (try? store.feedState(source: source.name)) ?? FeedState()
+            let state = (try? await store?.feedState(source: source.name)) ?? FeedState()
             if let checked = state.checkedAt, now < checked + settings.syncInterval { continue }
             reports.append(await sync(source, now: now, acceptRemovals: false))
         }
@@ -52,18 +51,22 @@ public struct CalendarSync: Sendable {
     /// Syncs one feed now.
     public func sync(_ source: FeedSource, now: Date, acceptRemovals: Bool) async -> Report {
         var report = Report(source: source.name)
-        var state = (try? store.feedState(source: source.name)) ?? FeedState()
+        guard let store else {
+            report.problem = "this state store does not keep calendar feeds"
+            return report
+        }
+        var state = (try? await store.feedState(source: source.name)) ?? FeedState()
         state.checkedAt = now
         do {
             guard let bytes = try await fetch(source, state: &state) else {
                 report.notModified = true
                 state.problem = nil
-                try store.saveFeedState(state, source: source.name)
+                try await store.saveFeedState(state, source: source.name)
                 return report
             }
             let validators = (state.etag, state.lastModified)
             let wanted = try occurrences(bytes, now: now)
-            let changes = try plan(source, wanted: wanted, now: now, acceptRemovals: acceptRemovals, report: &report)
+            let changes = try await plan(source, store: store, wanted: wanted, now: now, acceptRemovals: acceptRemovals, report: &report)
             if !report.held.isEmpty {
                 // Fetch the whole feed again next time, so that a 304 never hides what is held back.
                 state.etag = nil
@@ -74,12 +77,12 @@ public struct CalendarSync: Sendable {
                 state.problem = nil
             }
             state.syncedAt = now
-            report.skipped = try store.applyFeed(changes, source: source.name, state: state).count
+            report.skipped = try await store.applyFeed(changes, source: source.name, state: state).count
         } catch {
             let problem = scrub("\(error)", source: source)
             report.problem = problem
             state.problem = problem
-            try? store.saveFeedState(state, source: source.name)
+            try? await store.saveFeedState(state, source: source.name)
             logger.warning("calendar feed failed; keeping the last good calendar", metadata: ["calendar.source": "\(source.name)", "problem": "\(problem)"])
         }
         return report
@@ -147,10 +150,12 @@ public struct CalendarSync: Sendable {
 
     /// What to add, change and remove; removals of open-window events, and more than `max_removals`
     /// removals, are held back unless accepted.
-    private func plan(_ source: FeedSource, wanted: [FeedKey: NewEvent], now: Date, acceptRemovals: Bool, report: inout Report) throws -> FeedChanges {
+    private func plan(
+        _ source: FeedSource, store: any FeedStore, wanted: [FeedKey: NewEvent], now: Date, acceptRemovals: Bool, report: inout Report
+    ) async throws -> FeedChanges {
         var changes = FeedChanges()
         let horizonEnd = now + settings.horizon
-        let existing = try store.subscribedEvents(source: source.name).filter { $0.event.end > now && $0.event.start < horizonEnd }
+        let existing = try await store.subscribedEvents(source: source.name).filter { $0.event.end > now && $0.event.start < horizonEnd }
         let byKey = Dictionary(existing.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         func isOpen(_ event: Event) -> Bool { event.start - fleet.lead <= now && now < event.end + fleet.margin }
         var removals: [SubscribedEvent] = []

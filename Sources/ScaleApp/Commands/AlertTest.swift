@@ -1,5 +1,4 @@
 import Foundation
-import ScaleAlerts
 import ScaleCore
 
 /// `scalectl alert test`: a test message to every configured channel, and how each delivery went.
@@ -22,7 +21,7 @@ public struct AlertTest: Sendable {
     /// - Returns: ``ExitStatus/failed`` when any channel could not deliver.
     /// - Throws: ``InputError`` when no channel is configured; ``ConfigError`` when a secret is missing.
     public func run() async throws -> ExitStatus {
-        let dispatcher = try context.alertDispatcher()
+        let dispatcher = try context.alertDispatcher(console: false)
         guard !dispatcher.channels.isEmpty else {
             throw InputError("\(context.configuration.file): no alert channel is configured: add [alerts.email] or [alerts.webhook] (see the README's Alerts section)")
         }

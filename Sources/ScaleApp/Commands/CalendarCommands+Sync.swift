@@ -1,6 +1,5 @@
 import Foundation
 import ScaleCore
-import ScaleStore
 
 extension CalendarCommands {
     /// `scalectl calendar sync [SOURCE] [--accept-removals]`: syncs the configured feeds (or the one named) now.

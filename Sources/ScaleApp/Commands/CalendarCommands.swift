@@ -8,36 +8,36 @@ public struct CalendarCommands: Sendable {
 
     public init(context: AppContext) { self.context = context }
 
-    public func add(name: String, start: String, end: String, timeZone: String?, counts: [String], notes: String?) throws -> ExitStatus {
+    public func add(name: String, start: String, end: String, timeZone: String?, counts: [String], notes: String?) async throws -> ExitStatus {
         let input = EventInput(name: name, start: start, end: end, timeZone: timeZone, counts: counts, notes: notes)
         let new = try input.validated(fleet: context.fleet).get()
-        return try change("added") { try context.store.addEvent(new) }
+        return try await change("added") { try await context.store.addEvent(new) }
     }
 
-    public func list() throws -> ExitStatus {
-        let events = try context.store.events()
+    public func list() async throws -> ExitStatus {
+        let events = try await context.store.events()
         if context.console.json {
-            let sources = (try? context.store.eventSources()) ?? [:]
+            let sources = (try? await (context.store as? any FeedStore)?.eventSources()) ?? [:]
             context.console.emit(events.map { EventOutput($0, fleet: context.fleet, source: sources[$0.id]) })
             return .ok
         }
         if events.isEmpty {
             context.console.line("the calendar is empty; add an event with `scalectl calendar add` or `scalectl calendar import FILE.csv`")
         }
-        let sources = (try? context.store.eventSources()) ?? [:]
+        let sources = (try? await (context.store as? any FeedStore)?.eventSources()) ?? [:]
         for event in events { context.console.line(describe(event) + (sources[event.id].map { " from \($0)" } ?? "")) }
         return .ok
     }
 
-    public func remove(id: Int64) throws -> ExitStatus {
-        try change("removed") { try context.store.removeEvent(id: id) }
+    public func remove(id: Int64) async throws -> ExitStatus {
+        try await change("removed") { try await context.store.removeEvent(id: id) }
     }
 
     /// Makes one change to the calendar and reports the event it concerns; a refusal is bad input.
-    private func change(_ verb: String, _ body: () throws -> Event) throws -> ExitStatus {
+    private func change(_ verb: String, _ body: () async throws -> Event) async throws -> ExitStatus {
         let event: Event
         do {
-            event = try body()
+            event = try await body()
         } catch let error as StoreError {
             throw InputError(error.description)
         }
@@ -51,7 +51,7 @@ public struct CalendarCommands: Sendable {
 
     /// Imports a CSV or iCalendar file: all events or none. Events already in the calendar (same name and
     /// start) are skipped. Recurring iCalendar events are expanded from now over `horizon`.
-    public func importFile(_ path: String, horizon: Duration = .seconds(90 * 86_400)) throws -> ExitStatus {
+    public func importFile(_ path: String, horizon: Duration = .seconds(90 * 86_400)) async throws -> ExitStatus {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError("\(path): cannot read the file (missing or unreadable)")
         }
@@ -83,7 +83,7 @@ public struct CalendarCommands: Sendable {
             throw InputError(shown + (problems.count > 20 ? "\n... and \(problems.count - 20) more" : "") + "\nnothing was imported")
         }
         guard !events.isEmpty else { throw InputError("\(path): no events in the file within the next \(DurationText.format(horizon))") }
-        let (added, skipped) = try context.store.importEvents(events)
+        let (added, skipped) = try await context.store.importEvents(events)
         if context.console.json {
             context.console.emit(ImportOutput(added: added.map { EventOutput($0, fleet: context.fleet) }, skipped: skipped.count))
         } else {

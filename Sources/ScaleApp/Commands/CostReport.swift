@@ -15,7 +15,7 @@ public struct CostReport: Sendable {
     ///   - since: only events whose first node was created at or after this time (ISO 8601 or a local
     ///     time in the configured zone).
     /// - Throws: ``InputError`` for a time that does not parse or an event with no nodes in the ledger.
-    public func run(eventID: Int64? = nil, since: String? = nil) throws -> ExitStatus {
+    public func run(eventID: Int64? = nil, since: String? = nil) async throws -> ExitStatus {
         let zone = context.fleet.timeZone
         var from: Date?
         if let since {
@@ -25,12 +25,12 @@ public struct CostReport: Sendable {
                 throw InputError("--since: \(error)")
             }
         }
-        let cost = try compute(eventID: eventID, since: from)
+        let cost = try await compute(eventID: eventID, since: from)
         if let eventID, cost.events.isEmpty {
             throw InputError("the ledger holds no node of event #\(eventID)\(from == nil ? "" : " since \(TimeText.local(from!, zone: zone))"); `scalectl cost` lists the events that have some")
         }
         let labels = Set(cost.events.compactMap(\.event))
-        let events = Dictionary(uniqueKeysWithValues: try context.store.events().filter { labels.contains($0.label) }.map { ($0.label, $0) })
+        let events = Dictionary(uniqueKeysWithValues: try await context.store.events().filter { labels.contains($0.label) }.map { ($0.label, $0) })
         let output = CostOutput(cost, fleet: context.fleet.fleet, provider: context.configuration.provider.kind, events: events)
         if context.console.json {
             context.console.emit(output)
@@ -45,9 +45,9 @@ public struct CostReport: Sendable {
     }
 
     /// The ledger priced now, for the events asked.
-    func compute(eventID: Int64?, since: Date?) throws -> FleetCost {
+    func compute(eventID: Int64?, since: Date?) async throws -> FleetCost {
         FleetCost(
-            lives: Self.lives(try context.store.ledger()), billing: context.configuration.provider.billing, now: context.clock.now(),
+            lives: Self.lives(try await context.store.ledger()), billing: context.configuration.provider.billing, now: context.clock.now(),
             event: eventID.map(String.init), since: since)
     }
 

@@ -14,8 +14,8 @@ public struct HistoryReport: Sendable {
         var steps: [StepInfo]
     }
 
-    public func run(limit: Int) throws -> ExitStatus {
-        let history = try context.store.history(limit: limit)
+    public func run(limit: Int) async throws -> ExitStatus {
+        let history = try await context.store.history(limit: limit)
         if context.console.json {
             context.console.emit(history.map { entry in
                 Output(run: entry.run, durationSeconds: entry.run.endedAt.map { $0.timeIntervalSince(entry.run.startedAt) }, steps: entry.steps)

@@ -14,30 +14,30 @@ public struct OverrideCommands: Sendable {
     }
 
     /// Keep every owned node until `until`: no teardown before it.
-    public func hold(until text: String, reason: String) throws -> ExitStatus {
+    public func hold(until text: String, reason: String) async throws -> ExitStatus {
         let now = context.clock.now()
         let until = try time(text, option: "--until")
         guard until > now else { throw InputError("--until \(text) is not in the future (now is \(TimeText.local(now, zone: zone)))") }
-        return try add(.hold(until: until), reason: reason, expires: until)
+        return try await add(.hold(until: until), reason: reason, expires: until)
     }
 
     /// Keep the window of an event (default: the one covering now) up `by` longer.
-    public func extend(by text: String, eventID: Int64?, reason: String) throws -> ExitStatus {
+    public func extend(by text: String, eventID: Int64?, reason: String) async throws -> ExitStatus {
         guard let by = DurationText.parse(text), by > .zero, by <= .seconds(86_400) else {
             throw InputError("\"\(text)\" is not a duration between 1s and 24h (write it like 30m or 1h30m)")
         }
-        let event = try eventOrCurrent(eventID)
-        return try add(.extend(eventID: event.id, by: by), reason: reason, expires: nil)
+        let event = try await eventOrCurrent(eventID)
+        return try await add(.extend(eventID: event.id, by: by), reason: reason, expires: nil)
     }
 
     /// Ignore an event: no scale-up for it.
-    public func skip(eventID: Int64, reason: String) throws -> ExitStatus {
-        let event = try existingEvent(eventID)
-        return try add(.skip(eventID: event.id), reason: reason, expires: nil)
+    public func skip(eventID: Int64, reason: String) async throws -> ExitStatus {
+        let event = try await existingEvent(eventID)
+        return try await add(.skip(eventID: event.id), reason: reason, expires: nil)
     }
 
     /// Use `count` nodes of `role`, for one event or for every window until cleared (or `until`).
-    public func set(role: String, count: Int, eventID: Int64?, until text: String?, reason: String) throws -> ExitStatus {
+    public func set(role: String, count: Int, eventID: Int64?, until text: String?, reason: String) async throws -> ExitStatus {
         guard let settings = context.fleet.role(role) else {
             throw InputError("there is no role \"\(role)\" (roles: \(context.fleet.roles.map(\.name).joined(separator: ", ")))")
         }
@@ -46,13 +46,13 @@ public struct OverrideCommands: Sendable {
             throw InputError("\(count) \(role) nodes is more than max_nodes \(cap) for \(role); raise max_nodes in the configuration if that is really wanted")
         }
         let expires = try text.map { try time($0, option: "--until") }
-        if let eventID { _ = try existingEvent(eventID) }
-        return try add(.setCount(role: role, count: count, eventID: eventID), reason: reason, expires: expires)
+        if let eventID { _ = try await existingEvent(eventID) }
+        return try await add(.setCount(role: role, count: count, eventID: eventID), reason: reason, expires: expires)
     }
 
-    public func list() throws -> ExitStatus {
+    public func list() async throws -> ExitStatus {
         let now = context.clock.now()
-        let overrides = try context.store.overrides()
+        let overrides = try await context.store.overrides()
         if context.console.json {
             context.console.emit(overrides.map { OverrideOutput($0, now: now, zone: zone) })
             return .ok
@@ -67,8 +67,8 @@ public struct OverrideCommands: Sendable {
     }
 
     /// Clears one override, or every one.
-    public func clear(id: Int64?) throws -> ExitStatus {
-        let cleared = try context.store.clearOverrides(id: id, at: context.clock.now())
+    public func clear(id: Int64?) async throws -> ExitStatus {
+        let cleared = try await context.store.clearOverrides(id: id, at: context.clock.now())
         if let id, cleared == 0 { throw InputError("there is no override #\(id) in force; `scalectl override list` shows them") }
         context.console.line("cleared \(cleared) override\(cleared == 1 ? "" : "s")")
         return .ok
@@ -78,10 +78,10 @@ public struct OverrideCommands: Sendable {
 
     private var zone: TimeZone { context.fleet.timeZone }
 
-    private func add(_ action: Override.Action, reason: String, expires: Date?) throws -> ExitStatus {
+    private func add(_ action: Override.Action, reason: String, expires: Date?) async throws -> ExitStatus {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw InputError("--reason must say why, for the next person on call") }
-        let override = try context.store.addOverride(action, reason: reason, author: author, at: context.clock.now(), expiresAt: expires)
+        let override = try await context.store.addOverride(action, reason: reason, author: author, at: context.clock.now(), expiresAt: expires)
         if context.console.json {
             context.console.emit(OverrideOutput(override, now: context.clock.now(), zone: zone))
         } else {
@@ -100,17 +100,17 @@ public struct OverrideCommands: Sendable {
         }
     }
 
-    private func existingEvent(_ id: Int64) throws -> Event {
-        guard let event = try context.store.event(id: id) else {
+    private func existingEvent(_ id: Int64) async throws -> Event {
+        guard let event = try await context.store.event(id: id) else {
             throw InputError("there is no event #\(id); `scalectl calendar list` shows the ids")
         }
         return event
     }
 
     /// The given event, or the one whose window covers now and ends last.
-    private func eventOrCurrent(_ id: Int64?) throws -> Event {
-        if let id { return try existingEvent(id) }
-        let input = try context.plannerInput(.reconcile, observed: Observation(nodes: []))
+    private func eventOrCurrent(_ id: Int64?) async throws -> Event {
+        if let id { return try await existingEvent(id) }
+        let input = try await context.plannerInput(.reconcile)
         guard let window = input.windows.first(where: { $0.covers(input.now) }), let last = window.events.max(by: { $0.end < $1.end }) else {
             throw InputError("no event's window covers now; name the event with --event ID")
         }

@@ -7,22 +7,23 @@ public struct PlanReport: Sendable {
 
     public init(context: AppContext) { self.context = context }
 
+    /// Shows the plan; a plan the caps refuse is shown too, then refused as `reconcile` would refuse it.
+    /// - Throws: ``InputError`` (exit 2) when the plan breaks a cap.
     public func run() async throws -> ExitStatus {
-        let calls = try context.providerCalls()
-        let observed = try await context.observe(calls)
-        let plan = Planner.plan(try context.plannerInput(.reconcile, observed: observed))
+        let (plan, _) = try await context.coordinator(alerting: false).preview(.reconcile)
         let zone = context.fleet.timeZone
-        let advice = context.leadAdvice(next: plan.nextWindow?.primary)
+        let advice = await context.leadAdvice(next: plan.nextWindow?.primary)
         if context.console.json {
             var output = PlanOutput(plan, zone: zone)
             output.lead = advice
             context.console.emit(output)
-            return .ok
+        } else {
+            for line in Self.lines(plan, zone: zone) { context.console.line(line) }
+            let (line, warning) = advice.lines(zone: zone)
+            context.console.line(line)
+            if let warning { context.console.problem(warning) }
         }
-        for line in Self.lines(plan, zone: zone) { context.console.line(line) }
-        let (line, warning) = advice.lines(zone: zone)
-        context.console.line(line)
-        if let warning { context.console.problem(warning) }
+        if let refusal = plan.refusal { throw InputError("refusing the plan: " + refusal) }
         return .ok
     }
 
@@ -35,6 +36,7 @@ public struct PlanReport: Sendable {
             }
         }
         if plan.mode == .down { lines.append("then: verify that no owned node is left") }
+        if let refusal = plan.refusal { lines.append("REFUSED: \(refusal)") }
         if !plan.overrides.isEmpty {
             lines.append("overrides in force:")
             lines += plan.overrides.map { "  \($0.summary(zone: zone))" }

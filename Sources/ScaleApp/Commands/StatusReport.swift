@@ -60,9 +60,9 @@ public struct StatusReport: Sendable {
 
     func gather() async throws -> Output {
         let fleet = context.fleet
-        let calls = try context.providerCalls()
-        let observed = try await context.observe(calls)
-        let input = try context.plannerInput(.reconcile, observed: observed)
+        let coordinator = try await context.coordinator(alerting: false)
+        let observed = try await coordinator.observe(coordinator.providerCalls())
+        let input = try await coordinator.plannerInput(.reconcile, observed: observed)
         let overrides = input.activeOverrides
         let windows = input.windows
         let window = windows.first { $0.covers(input.now) }
@@ -97,18 +97,18 @@ public struct StatusReport: Sendable {
             let desired = settings.flatMap { role in window.map { Planner.desiredCount(of: role, in: $0, overrides: overrides) } } ?? 0
             roles[name] = Output.RoleOutput(desired: desired, loadBalancer: settings?.loadBalancer, nodes: outputs)
         }
-        let last = try context.store.history(limit: 1).first?.run
+        let last = try await context.store.history(limit: 1).first?.run
         return Output(
             fleet: fleet.fleet, provider: try context.provider.name, now: input.now, window: Nullable(window.map(WindowOutput.init)),
             next: Nullable(windows.first { $0.start > input.now }.map(WindowOutput.init)), roles: roles,
-            lock: Nullable(try context.store.lockHolder()?.description),
+            lock: Nullable(try await context.store.lockHolder()?.description),
             lastRun: Nullable(last.map { run in
                 Output.LastRun(
                     id: run.id, command: run.command, outcome: run.outcome.rawValue, at: run.at,
                     durationSeconds: run.endedAt.map { $0.timeIntervalSince(run.startedAt) }, summary: run.summary, error: run.error)
             }),
             overrides: overrides.map { $0.summary(zone: fleet.timeZone) },
-            lead: context.leadAdvice(next: window == nil ? windows.first { $0.start > input.now }?.primary : nil))
+            lead: await context.leadAdvice(next: window == nil ? windows.first { $0.start > input.now }?.primary : nil))
     }
 
     func lines(_ output: Output) -> [String] {

@@ -1,6 +1,7 @@
 import Foundation
 import ScaleCore
 import ScaleProviders
+import ScaleSim
 
 /// Reads the TOML configuration into typed values. Any problem is a ``ConfigError`` naming the key and line.
 public enum ConfigLoader {
@@ -166,7 +167,8 @@ public enum ConfigLoader {
         let kind = try table.string("kind")
         switch kind {
         case "sim":
-            let settings = try simSettings(table)
+            var settings = try simSettings(table)
+            settings.statePath = try table.string("state").map(resolve)
             try table.finish()
             return .sim(settings)
         case "hetzner":

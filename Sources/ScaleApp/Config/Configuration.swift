@@ -1,6 +1,7 @@
 import Foundation
 import ScaleCore
 import ScaleProviders
+import ScaleSim
 
 /// Which cloud, with its typed settings.
 public enum ProviderSettings: Sendable, Hashable {

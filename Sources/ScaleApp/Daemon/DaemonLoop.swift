@@ -12,9 +12,9 @@ struct DaemonLoop: Sendable {
     /// How long to wait before trying again when another run holds the lock.
     var lockRetry: Duration = .seconds(30)
     /// The windows and overrides as they stand now.
-    var schedule: @Sendable () throws -> (windows: [Window], overrides: [Override])
+    var schedule: @Sendable () async throws -> (windows: [Window], overrides: [Override])
     /// Changes whenever the calendar or the overrides change.
-    var fingerprint: @Sendable () throws -> String
+    var fingerprint: @Sendable () async throws -> String
     /// One reconcile run; the reason is for the log.
     var reconcile: @Sendable (String) async -> ExitStatus
     /// Told the next wake after each run, for metrics.
@@ -22,7 +22,7 @@ struct DaemonLoop: Sendable {
     var logger: Logger
 
     func run() async throws {
-        var seen = (try? fingerprint()) ?? ""
+        var seen = (try? await fingerprint()) ?? ""
         var reason: String? = "start"
         var lastRun: Date?
         var retryAt: Date?
@@ -34,7 +34,7 @@ struct DaemonLoop: Sendable {
                 retryAt = status == .locked ? clock.now() + lockRetry : nil
                 reason = nil
             }
-            let (windows, overrides) = try schedule()
+            let (windows, overrides) = try await schedule()
             var wake = Schedule.nextWake(now: clock.now(), windows: windows, overrides: overrides, lastRun: lastRun, interval: interval)
             if let retryAt, retryAt < wake?.at ?? .distantFuture { wake = Schedule.Wake(at: retryAt, reason: .interval) }
             await nextWake(wake)
@@ -45,7 +45,7 @@ struct DaemonLoop: Sendable {
                     break
                 }
                 try await clock.sleep(for: wake.map { min(watch, $0.at.since(now)) } ?? watch)
-                if let current = try? fingerprint(), current != seen {
+                if let current = try? await fingerprint(), current != seen {
                     seen = current
                     reason = "the calendar or the overrides changed"
                 }

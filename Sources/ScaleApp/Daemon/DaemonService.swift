@@ -47,16 +47,19 @@ public struct Daemon: Sendable {
 
         func run() async throws {
             let context = self.context
-            if let unfinished = try context.store.history(limit: 1).first?.run, unfinished.outcome == .running {
+            if let unfinished = try await context.store.history(limit: 1).first?.run, unfinished.outcome == .running {
                 context.console.line("daemon: run #\(unfinished.id) (\(unfinished.command), pid \(unfinished.pid) on \(unfinished.host)) did not finish; resuming: the first reconcile takes over and converges")
             }
             let loop = DaemonLoop(
                 clock: context.clock, interval: context.configuration.daemon.interval, watch: context.configuration.daemon.watch,
                 schedule: {
-                    let input = try context.plannerInput(.reconcile, observed: Observation(nodes: []))
+                    let input = try await context.plannerInput(.reconcile)
                     return (input.windows, input.activeOverrides)
                 },
-                fingerprint: { try context.store.calendarFingerprint() },
+                fingerprint: {
+                    await CalendarSync.runIfDue(context: context)  // feeds due for a sync change the calendar first
+                    return try await context.store.calendarFingerprint()
+                },
                 reconcile: { [control, metrics] _ in
                     context.refreshLead()
                     let started = ContinuousClock.now

@@ -29,9 +29,9 @@ extension Doctor {
             id: "credentials", title: "credentials", status: .ok,
             detail: "\(provider.name) answered a read-only call: \(nodes.count) node\(nodes.count == 1 ? "" : "s") of fleet \(fleet.fleet) listed")]
         for role in fleet.roles { checks.append(await snapshotCheck(role, provider: provider, calls: calls, scene: scene)) }
-        for balancer in balancers { checks.append(await balancerCheck(balancer, provider: provider, calls: calls)) }
-        for type in serverTypes { checks.append(await serverTypeCheck(type, provider: provider, calls: calls, scene: scene)) }
-        checks.append(await quotaCheck(provider: provider, calls: calls, nodes: nodes, scene: scene))
+        for balancer in balancers { checks.append(await balancerCheck(balancer, bundle: bundle, calls: calls)) }
+        for type in serverTypes { checks.append(await serverTypeCheck(type, bundle: bundle, calls: calls, scene: scene)) }
+        checks.append(await quotaCheck(bundle: bundle, calls: calls, nodes: nodes, scene: scene))
         return checks
     }
 
@@ -102,11 +102,12 @@ extension Doctor {
         return DoctorCheck(id: id, title: title, status: .ok, detail: "\(described) is \(Self.age(age)) old (max_age \(limit))", role: role.name)
     }
 
-    func balancerCheck(_ balancer: (name: String, roles: [String]), provider: any CloudProvider, calls: ProviderCalls) async -> DoctorCheck {
+    func balancerCheck(_ balancer: (name: String, roles: [String]), bundle: ProviderBundle, calls: ProviderCalls) async -> DoctorCheck {
+        let provider = bundle.provider
         let id = "load-balancer.\(balancer.name)"
         let title = "load balancer \(balancer.name)"
         let roles = balancer.roles.joined(separator: ", ")
-        guard let lookup = provider as? any BalancerLookup else {
+        guard let lookup = bundle.balancerLookup else {
             return DoctorCheck(id: id, title: title, status: .skipped, detail: "not checked: \(provider.name) cannot look load balancers up")
         }
         do {
@@ -123,11 +124,12 @@ extension Doctor {
         }
     }
 
-    func serverTypeCheck(_ type: (name: String, roles: [String]), provider: any CloudProvider, calls: ProviderCalls, scene: Scene) async -> DoctorCheck {
+    func serverTypeCheck(_ type: (name: String, roles: [String]), bundle: ProviderBundle, calls: ProviderCalls, scene: Scene) async -> DoctorCheck {
+        let provider = bundle.provider
         let id = "server-type.\(type.name)"
         let title = "server type \(type.name)"
         let roles = type.roles.joined(separator: ", ")
-        guard let catalog = provider as? any ServerTypeAvailability else {
+        guard let catalog = bundle.serverTypes else {
             return DoctorCheck(id: id, title: title, status: .skipped, detail: "not checked: \(provider.name) cannot tell")
         }
         let answer: TypeAvailability
@@ -162,9 +164,10 @@ extension Doctor {
 
     /// The servers of the project, less this fleet's nodes the window keeps, plus what its scale-up
     /// wants, against the provider's limit or `[provider] server_limit`, the lower of the two.
-    func quotaCheck(provider: any CloudProvider, calls: ProviderCalls, nodes: [Node], scene: Scene) async -> DoctorCheck {
+    func quotaCheck(bundle: ProviderBundle, calls: ProviderCalls, nodes: [Node], scene: Scene) async -> DoctorCheck {
+        let provider = bundle.provider
         let configured = context.configuration.serverLimit
-        guard let reporter = provider as? any QuotaReporting else {
+        guard let reporter = bundle.quota else {
             return DoctorCheck(id: "quota", title: "quota", status: .skipped, detail: "not checked: \(provider.name) cannot count its servers")
         }
         let quota: ServerQuota

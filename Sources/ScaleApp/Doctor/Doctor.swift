@@ -8,11 +8,15 @@ import ScaleStore
 /// warnings alone exit 0.
 public struct Doctor: Sendable {
     public let context: AppContext
-    public let alerts: any DoctorAlerts
+    /// Where failed checks and test alerts go: the console and the configured channels.
+    public let alerts: AlertDispatcher
+    /// Why the configured channels could not be set up (a secret missing), if so: a finding of its own.
+    public let alertProblem: String?
 
-    public init(context: AppContext, alerts: any DoctorAlerts) {
+    /// - Parameter extra: more alert channels (tests record deliveries there).
+    public init(context: AppContext, extra: [any AlertChannel] = []) {
         self.context = context
-        self.alerts = alerts
+        (alerts, alertProblem) = context.alertDispatcherOrProblem(extra: extra)
     }
 
     /// Runs every check, prints the checklist and, when a check failed, alerts.
@@ -21,20 +25,20 @@ public struct Doctor: Sendable {
     public func run(sendTest: Bool) async throws -> DoctorReport {
         var report = try await examine(sendTest: sendTest)
         DoctorOutput(report, context: context).showChecks(context.console, zone: context.fleet.timeZone)
-        if !report.failed.isEmpty { report.alerted = await alerts.failed(alertsFor(report)) }
+        if !report.failed.isEmpty { report.alerted = await alerts.failed(alertsFor(report), runID: nil, mode: "doctor") }
         DoctorOutput(report, context: context).showSummary(context.console)
         return report
     }
 
     /// Every check, in order, without printing or alerting.
     public func examine(sendTest: Bool) async throws -> DoctorReport {
-        let input = try context.plannerInput(.reconcile, observed: Observation(nodes: []))
+        let input = try await context.plannerInput(.reconcile)
         let windows = input.windows
         let window = windows.first { $0.covers(input.now) } ?? windows.first { $0.start > input.now }
         let scene = Scene(now: input.now, window: window, overrides: input.activeOverrides)
         var checks = [configurationCheck()]
         checks += await providerChecks(scene)
-        checks.append(leadCheck(scene))
+        checks.append(await leadCheck(scene))
         let (alerting, tests) = await alertCheck(sendTest: sendTest, now: scene.now)
         checks.append(alerting)
         return DoctorReport(now: scene.now, window: window, checks: checks, tests: tests)
@@ -59,12 +63,13 @@ public struct Doctor: Sendable {
             detail: "\(configuration.file) loaded: fleet \(configuration.fleet.fleet), roles \(roles), provider \(configuration.provider.kind)")
     }
 
-    func leadCheck(_ scene: Scene) -> DoctorCheck {
+    func leadCheck(_ scene: Scene) async -> DoctorCheck {
         let zone = context.fleet.timeZone
         guard let window = scene.window else {
-            return DoctorCheck(id: "lead", title: "lead time", status: .ok, detail: "no upcoming event; " + context.leadAdvice(next: nil).line)
+            let advice = await context.leadAdvice(next: nil)
+            return DoctorCheck(id: "lead", title: "lead time", status: .ok, detail: "no upcoming event; " + advice.line)
         }
-        let advice = context.leadAdvice(next: window.primary)
+        let advice = await context.leadAdvice(next: window.primary)
         guard let start = scene.scaleUp else {
             return DoctorCheck(
                 id: "lead", title: "lead time", status: .ok,
@@ -80,9 +85,9 @@ public struct Doctor: Sendable {
             detail: "\(advice.line); the scale-up for \(window.primary.title) starts \(TimeText.local(start, zone: zone))")
     }
 
-    func alertCheck(sendTest: Bool, now: Date) async -> (DoctorCheck, [ChannelDelivery]) {
-        let channels = alerts.channels.joined(separator: ", ")
-        if let problem = alerts.setupProblem {
+    func alertCheck(sendTest: Bool, now: Date) async -> (DoctorCheck, [Delivery]) {
+        let channels = alerts.channels.map(\.name).joined(separator: ", ")
+        if let problem = alertProblem {
             return (DoctorCheck(
                 id: "alerts", title: "alert channels", status: .failed,
                 detail: "the [alerts] channels cannot be used, only \(channels): \(problem)",

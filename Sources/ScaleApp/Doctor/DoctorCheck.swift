@@ -55,9 +55,9 @@ public struct DoctorReport: Sendable {
     public var window: Window?
     public var checks: [DoctorCheck]
     /// The test alert's deliveries, with `--send-test`.
-    public var tests: [ChannelDelivery] = []
+    public var tests: [Delivery] = []
     /// The deliveries of the alerts about failed checks.
-    public var alerted: [ChannelDelivery] = []
+    public var alerted: [Delivery] = []
 
     public var failed: [DoctorCheck] { checks.filter { $0.status == .failed } }
     public var warnings: [DoctorCheck] { checks.filter { $0.status == .warning } }

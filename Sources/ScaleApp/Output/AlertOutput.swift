@@ -1,11 +1,10 @@
 import Foundation
-import ScaleAlerts
 import ScaleCore
 
 /// How alert deliveries show on the console: failed ones on stderr, the rest as information.
 enum AlertOutput {
     static func show(_ deliveries: [Delivery], console: Console, zone: TimeZone, dedupe: Duration) {
-        for delivery in deliveries {
+        for delivery in deliveries where delivery.journaled {
             switch delivery.outcome {
             case .delivered:
                 console.line("alert: \(delivery.kind.rawValue) sent to \(delivery.channel) (\(delivery.target))")

@@ -66,11 +66,15 @@ struct ConsoleProgress: ProgressSink {
     }
 }
 
-/// Shows alerts on stderr: the channel every run has, whatever else is configured.
-struct ConsoleNotifier: Notifier {
+/// Shows alerts on stderr: the channel every run has, whatever else is configured. It is not journaled:
+/// every failure shows at once, and nothing else.
+struct ConsoleChannel: AlertChannel {
     let console: Console
+    var name: String { "stderr" }
+    var target: String { "stderr" }
+    var journaled: Bool { false }
 
-    func send(_ alert: Alert) async {
+    func deliver(_ alert: Alert) async throws(AlertDeliveryError) {
         console.problem(alert.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
     }
 }

@@ -11,9 +11,9 @@ struct DoctorOutput: Encodable, Sendable {
         var suppressed: Bool
         var problem: Nullable<String>
 
-        init(_ delivery: ChannelDelivery) {
+        init(_ delivery: ScaleCore.Delivery) {
             channel = delivery.channel
-            alert = delivery.alert
+            alert = delivery.title
             delivered = delivery.delivered
             suppressed = delivery.suppressed
             problem = Nullable(delivery.problem)

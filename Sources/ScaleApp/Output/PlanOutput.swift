@@ -45,8 +45,11 @@ struct PlanOutput: Encodable {
     var roles: [RoleOutput]
     var overrides: [String]
     var lead: LeadAdvice?
+    /// Why the plan must not run (a cap), or null.
+    var refusal: Nullable<String>
 
     init(_ plan: Plan, zone: TimeZone) {
+        refusal = Nullable(plan.refusal)
         command = plan.command.rawValue
         now = plan.now
         mode = plan.mode.rawValue

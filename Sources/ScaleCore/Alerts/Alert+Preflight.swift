@@ -32,12 +32,3 @@ extension Alert {
             providerError: nil, action: nil, commands: [], at: now)
     }
 }
-
-/// A notifier that can say whether one delivery went through: what `doctor --send-test` reports per channel.
-public protocol ConfirmingNotifier: Notifier {
-    /// The channel's name in reports: `stderr`, `email`, `webhook.ops`.
-    var channel: String { get }
-    /// Delivers `alert` once.
-    /// - Throws: what went wrong, naming the target and the answer, never a credential.
-    func deliver(_ alert: Alert) async throws
-}

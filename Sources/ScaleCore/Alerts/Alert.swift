@@ -124,8 +124,3 @@ extension Alert {
         return "\(event.name) \(TimeText.local(event.start, zone: zone)): \(summary), \(when)"
     }
 }
-
-/// Delivers alerts to on-call. A channel that fails never fails the run.
-public protocol Notifier: Sendable {
-    func send(_ alert: Alert) async
-}

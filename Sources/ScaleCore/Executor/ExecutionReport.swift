@@ -74,4 +74,9 @@ public struct ExecutionReport: Sendable, Hashable {
     public var failures: [StepFailure] { roles.compactMap(\.failure) + (verification.map { [$0] } ?? []) }
     public var warnings: [String] { roles.flatMap { role in role.warnings.map { "\(role.role): \($0)" } } }
     public var succeeded: Bool { failures.isEmpty }
+
+    /// What a plan that changes nothing did: nothing.
+    public static func nothing(_ mode: Plan.Mode) -> ExecutionReport {
+        ExecutionReport(mode: mode, roles: [], verification: nil, created: [], deleted: [], duration: .zero)
+    }
 }

@@ -261,7 +261,7 @@ extension Executor {
     }
 
     func deleteOne(_ node: Node, role: String, why: String) async throws {
-        if let graceful = provider as? any GracefulShutdown, node.state == .running {
+        if let graceful = bundle.shutdown, node.state == .running {
             try await journaled(role, "shutdown", target: node.name, "shut down \(node.name) (id \(node.id))") {
                 try await calls.call("shutdown", "shut down \(node.name)") { try await graceful.shutDown(node) }
             }

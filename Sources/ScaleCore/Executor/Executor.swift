@@ -39,8 +39,9 @@ public struct ExecutionSettings: Sendable, Hashable {
 public struct Executor: Sendable {
     public var fleet: FleetSettings
     public var settings: ExecutionSettings
-    public var provider: any CloudProvider
-    public var balancers: (any LoadBalancing)?
+    public var bundle: ProviderBundle
+    public var provider: any CloudProvider { bundle.provider }
+    public var balancers: (any LoadBalancing)? { bundle.balancers }
     public var calls: ProviderCalls
     public var journal: any Journal
     public var prober: any ReadinessProbing
@@ -52,15 +53,13 @@ public struct Executor: Sendable {
     public var crashPoint: @Sendable (String) -> Void
 
     public init(
-        fleet: FleetSettings, settings: ExecutionSettings, provider: any CloudProvider,
-        balancers: (any LoadBalancing)?, calls: ProviderCalls, journal: any Journal, prober: any ReadinessProbing,
+        fleet: FleetSettings, settings: ExecutionSettings, bundle: ProviderBundle, calls: ProviderCalls, journal: any Journal, prober: any ReadinessProbing,
         progress: any ProgressSink, clock: any ScaleClock, runID: Int64, logger: Logger,
         crashPoint: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.fleet = fleet
         self.settings = settings
-        self.provider = provider
-        self.balancers = balancers
+        self.bundle = bundle
         self.calls = calls
         self.journal = journal
         self.prober = prober

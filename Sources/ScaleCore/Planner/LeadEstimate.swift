@@ -27,6 +27,26 @@ public struct LeadEstimate: Sendable, Hashable {
         self.safety = safety
     }
 
+    /// Learns from the journal's scale-ups: per run, per role, the time from its first step to the end
+    /// of its last readiness gate, for the runs that succeeded and created that role's nodes.
+    public init(history: [RunHistory], percentile: Double = 0.9, safety: Duration) {
+        let durations = history.compactMap { run, steps -> [String: Duration]? in
+            guard run.outcome == .ok, run.command != Command.down.rawValue else { return nil }
+            var result: [String: Duration] = [:]
+            let roleSteps = steps.filter { $0.target == nil && $0.role != nil && $0.outcome != .interrupted }
+            for (role, steps) in Dictionary(grouping: roleSteps, by: { $0.role ?? "" }) {
+                let kinds = steps.map { Step.Kind(rawValue: $0.kind) }
+                guard kinds.contains(.create), let first = steps.map(\.startedAt).min(),
+                      let ready = steps.last(where: { Step.Kind(rawValue: $0.kind)?.isReadinessGate == true })?.endedAt,
+                      ready >= first
+                else { continue }
+                result[role] = ready.since(first)
+            }
+            return result.isEmpty ? nil : result
+        }
+        self.init(durations: durations, percentile: percentile, safety: safety)
+    }
+
     /// The instant a scale-up must start to be ready at `start`.
     public func mustStart(before start: Date) -> Date? { needed.map { start - $0 } }
 }

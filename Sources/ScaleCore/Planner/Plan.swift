@@ -42,21 +42,40 @@ public enum Step: Sendable, Hashable {
     case detach(balancer: String, [Node])
     case drain(Duration)
 
-    /// The step's kind as journaled and as named by crash points: `create`, `await-running`, ...
-    public var kind: String {
+    /// What a step does, as journaled and as named by crash points.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case resolveSnapshot = "resolve-snapshot"
+        case delete
+        case awaitGone = "await-gone"
+        case create
+        case awaitRunning = "await-running"
+        case attach
+        case awaitHealthy = "await-healthy"
+        case probe
+        case detach
+        case drain
+
+        /// The gates a role passes when its nodes are ready: the last of them to end marks the scale-up done.
+        public var isReadinessGate: Bool { self == .awaitRunning || self == .awaitHealthy || self == .probe }
+    }
+
+    public var stepKind: Kind {
         switch self {
-        case .resolveSnapshot: "resolve-snapshot"
-        case .delete: "delete"
-        case .awaitGone: "await-gone"
-        case .create: "create"
-        case .awaitRunning: "await-running"
-        case .attach: "attach"
-        case .awaitHealthy: "await-healthy"
-        case .probe: "probe"
-        case .detach: "detach"
-        case .drain: "drain"
+        case .resolveSnapshot: .resolveSnapshot
+        case .delete: .delete
+        case .awaitGone: .awaitGone
+        case .create: .create
+        case .awaitRunning: .awaitRunning
+        case .attach: .attach
+        case .awaitHealthy: .awaitHealthy
+        case .probe: .probe
+        case .detach: .detach
+        case .drain: .drain
         }
     }
+
+    /// The step's kind as journaled and as named by crash points: `create`, `await-running`, ...
+    public var kind: String { stepKind.rawValue }
 }
 
 /// The ordered steps for one role.
@@ -99,6 +118,9 @@ public struct Plan: Sendable, Hashable {
     public var roles: [RolePlan]
     /// Overrides that shaped this plan.
     public var overrides: [Override]
+    /// Why the plan must not run (it asks for more nodes than `max_nodes` allows), with the numbers; nil
+    /// when it may. A refused plan changes nothing, whichever command shows it.
+    public var refusal: String?
 
     /// True when running the plan changes nothing (it may still verify).
     public var changesNothing: Bool {
@@ -131,12 +153,7 @@ extension Step {
     }
 
     /// A check that nodes passed (running, healthy, ready): safe to run again.
-    public var isGate: Bool {
-        switch self {
-        case .awaitRunning, .awaitHealthy, .probe: true
-        default: false
-        }
-    }
+    public var isGate: Bool { stepKind.isReadinessGate }
 
     /// The node names the step concerns.
     public var names: [String] {

@@ -51,6 +51,11 @@ public enum Planner {
             plan.mode = .up
             plan.reason = "\(describe(window, zone: zone)) covers now"
             plan.roles = upPlans(window: window, input: input, overrides: active)
+            let violations = capViolations(plan, settings: input.settings)
+            if !violations.isEmpty {
+                plan.refusal = violations.joined(separator: "; ")
+                    + ". Nothing was changed: lower the event's counts or the override, or raise max_nodes."
+            }
             return plan
         }
         if input.command == .up {
@@ -78,8 +83,18 @@ public enum Planner {
         return plan
     }
 
+    /// The earliest end an event may have and still matter now: its window may reach now through the
+    /// margin and the extensions in force (plus a day, so the wake-ups of the daemon see windows closing).
+    /// Events ending before it need not be read.
+    public static func lookBack(now: Date, settings: FleetSettings, overrides: [Override]) -> Date {
+        let extended = overrides.reduce(Duration.zero) { total, override in
+            if case .extend(_, let by) = override.action { total + by } else { total }
+        }
+        return now - settings.margin - extended - .seconds(86_400)
+    }
+
     /// Why a plan asks for more than the caps allow (empty when within them), with the numbers.
-    public static func capViolations(_ plan: Plan, settings: FleetSettings) -> [String] {
+    static func capViolations(_ plan: Plan, settings: FleetSettings) -> [String] {
         guard plan.mode == .up else { return [] }
         let event = plan.window.map { " (\($0.events.map(\.title).joined(separator: " + ")))" } ?? ""
         var problems: [String] = []

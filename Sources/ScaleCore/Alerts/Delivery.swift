@@ -1,5 +1,4 @@
 import Foundation
-import ScaleCore
 
 /// What became of one alert on one channel.
 public struct Delivery: Sendable, Hashable {
@@ -18,8 +17,28 @@ public struct Delivery: Sendable, Hashable {
     public var kind: Alert.Kind
     public var title: String
     public var outcome: Outcome
+    /// False for the console, which shows the alert itself.
+    public var journaled: Bool = true
+
+    public init(channel: String, target: String, kind: Alert.Kind, title: String, outcome: Outcome, journaled: Bool = true) {
+        self.channel = channel
+        self.target = target
+        self.kind = kind
+        self.title = title
+        self.outcome = outcome
+        self.journaled = journaled
+    }
 
     public var delivered: Bool {
         if case .delivered = outcome { true } else { false }
+    }
+
+    /// Why it was not delivered, if it failed.
+    public var problem: String? {
+        if case .failed(let problem) = outcome { problem } else { nil }
+    }
+
+    public var suppressed: Bool {
+        if case .suppressed = outcome { true } else { false }
     }
 }

@@ -3,9 +3,10 @@ import Synchronization
 import GRDB
 import Logging
 import ScaleCore
-import ScaleStore
+import ScaleSQLite
 
-/// A simulated cloud with servers, daily snapshots and load balancers, whose state lives in SQLite.
+/// A simulated cloud with servers, daily snapshots and load balancers, whose state lives in its own
+/// SQLite file, as a real cloud keeps its own state: controllers sharing the file share one cloud.
 ///
 /// Physics (boot, health, deletion) runs on `physics` time, normally real time, so an `up` in one process
 /// and a `status` in the next see the same progress. Daily snapshots follow `calendar`, the controller's
@@ -34,6 +35,30 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
         self.nodeLogDirectory = nodeLogDirectory
         self.logger = logger
         try SimSchema.migrator.migrateShared(database)
+    }
+
+    /// The sim cloud whose state file is `statePath` (created when missing); boot commands write their
+    /// output beside it, in `sim-nodes/`.
+    public init(
+        fleet: String, settings: SimSettings, statePath: String, calendar: any ScaleClock, physics: any ScaleClock = SystemClock(),
+        logger: Logger
+    ) throws {
+        let database: DatabasePool
+        do {
+            database = try SQLiteFile.open(statePath, migrator: SimSchema.migrator)
+        } catch {
+            throw ProviderError(provider: "sim", operation: "open its state file \(statePath)", code: "state", message: "\(error)")
+        }
+        try self.init(
+            fleet: fleet, settings: settings, database: database, calendar: calendar, physics: physics,
+            nodeLogDirectory: URL(fileURLWithPath: statePath).deletingLastPathComponent().appendingPathComponent("sim-nodes").path,
+            logger: logger)
+    }
+
+    /// Where the sim cloud keeps its state when `[provider] state` does not say: beside the controller's
+    /// database, `NAME-sim.sqlite` for `NAME.sqlite`.
+    public static func defaultStatePath(beside database: String) -> String {
+        URL(fileURLWithPath: database).deletingPathExtension().path + "-sim.sqlite"
     }
 
     // MARK: CloudProvider
@@ -234,6 +259,16 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
                 operation, code: "rate_limit_exceeded", status: 429, message: "the request budget is used up",
                 retry: .yes(after: .seconds((1 - tokens) / rate)))
         }
+    }
+
+    /// The process a server runs (its boot command), if any: tests kill it to rehearse a dead service.
+    public func processID(ofServer id: String) async throws -> Int32? {
+        try await database.read { db in try Int32.fetchOne(db, sql: "SELECT pid FROM simServer WHERE id = ?", arguments: [Int64(id)]) }
+    }
+
+    /// A fault or call counter's value (`calls`, `rejected`, ...), for tests and the benchmark.
+    public func counter(_ key: String) async throws -> Int {
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT value FROM simCounter WHERE key = ?", arguments: [key]) ?? 0 }
     }
 
     /// Adds one to a counter kept in the database and returns the new value.

@@ -1,8 +1,7 @@
 import Foundation
-import ScaleCore
 
-/// A way to reach on-call: email, a webhook. Channels deliver one alert once; the dispatcher retries,
-/// deduplicates and journals.
+/// A way to reach on-call: the console, email, a webhook. Channels deliver one alert once; the
+/// dispatcher (``AlertDispatcher``) retries, deduplicates and journals.
 public protocol AlertChannel: Sendable {
     /// The channel's stable name in the alert journal and in messages: `email`, `webhook`, `webhook.ops`.
     var name: String { get }
@@ -11,6 +10,14 @@ public protocol AlertChannel: Sendable {
     /// Delivers `alert` once, within the channel's timeout.
     /// - Throws: ``AlertDeliveryError`` saying what went wrong and whether trying again may help.
     func deliver(_ alert: Alert) async throws(AlertDeliveryError)
+    /// Whether the dispatcher journals this channel's deliveries: journaled channels get each problem once
+    /// per dedupe period, "resolved" messages and success summaries. One that is not (the console)
+    /// shows every failure as it happens, and nothing else. Default: journaled.
+    var journaled: Bool { get }
+}
+
+extension AlertChannel {
+    public var journaled: Bool { true }
 }
 
 /// A delivery that did not go through.

@@ -27,6 +27,8 @@ public struct SimSettings: Sendable, Hashable {
     public var prices: [String: Double] = SimSettings.demoPrices
     /// Server type → the monthly cap in EUR, when given.
     public var monthlyPrices: [String: Double] = [:]
+    /// The sim cloud's own state file (`[provider] state`); nil: ``SimCloud/defaultStatePath(beside:)``.
+    public var statePath: String?
 
     /// What the demo's server types cost in the sim (the example prices of `providers/hetzner.toml`),
     /// so its cost reports show money.

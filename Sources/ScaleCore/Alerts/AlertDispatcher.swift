@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ScaleCore
 
 /// Sends alerts to the configured channels: each failure once per dedupe period and channel, a
 /// "resolved" message to the channels that were told of a problem once a run finds it gone, and
@@ -43,11 +42,15 @@ public struct AlertDispatcher: Sendable {
     /// - Parameter mode: the direction of the run (`up`, `down`), nil when it failed before planning.
     public func failed(_ alerts: [Alert], runID: Int64?, mode: String?) async -> [Delivery] {
         guard !channels.isEmpty, !alerts.isEmpty else { return [] }
+        var shown: [Delivery] = []
+        for channel in channels where !channel.journaled {
+            for alert in alerts { shown.append(await deliver(alert, to: channel, runID: runID, mode: mode)) }
+        }
         let open = await openFailures()
         let now = clock.now()
         var plans: [String: [Alert]] = [:]
         var suppressed: [Delivery] = []
-        for channel in channels {
+        for channel in channels where channel.journaled {
             for alert in alerts {
                 let last = open.last { $0.channel == channel.name && $0.alert.problemKey == alert.problemKey && $0.deliveredAt != nil }
                 if let last, now.timeIntervalSince(last.createdAt) < settings.dedupe.timeInterval {
@@ -60,7 +63,7 @@ public struct AlertDispatcher: Sendable {
                 }
             }
         }
-        return suppressed + (await send(plans, runID: runID, mode: mode))
+        return shown + suppressed + (await send(plans, runID: runID, mode: mode))
     }
 
     /// After a run in which every step passed: resolves the open problems of the same direction and event
@@ -87,7 +90,7 @@ public struct AlertDispatcher: Sendable {
             }
         }
         if let success, settings.notifySuccess {
-            for channel in channels { plans[channel.name, default: []].append(success) }
+            for channel in channels where channel.journaled { plans[channel.name, default: []].append(success) }
         }
         let deliveries = await send(plans, runID: runID, mode: mode)
         let now = clock.now()
@@ -120,11 +123,13 @@ public struct AlertDispatcher: Sendable {
         return results.sorted { $0.0 < $1.0 }.flatMap(\.1)
     }
 
-    /// One alert to one channel: journaled, tried once more after a passing failure.
+    /// One alert to one channel: journaled (when the channel is), tried once more after a passing failure.
     private func deliver(_ alert: Alert, to channel: any AlertChannel, runID: Int64?, mode: String?) async -> Delivery {
-        let entry = await journal("record the intent") {
-            try await log.beginAlert(alert, channel: channel.name, runID: runID, mode: mode, at: clock.now())
-        }
+        let entry = channel.journaled
+            ? await journal("record the intent") {
+                try await log.beginAlert(alert, channel: channel.name, runID: runID, mode: mode, at: clock.now())
+            }
+            : nil
         var attempts = 0
         var failure: AlertDeliveryError?
         while true {
@@ -156,7 +161,7 @@ public struct AlertDispatcher: Sendable {
         }
         return Delivery(
             channel: channel.name, target: channel.target, kind: alert.kind, title: alert.title,
-            outcome: failure.map { .failed($0.problem) } ?? .delivered(attempts: attempts))
+            outcome: failure.map { .failed($0.problem) } ?? .delivered(attempts: attempts), journaled: channel.journaled)
     }
 
     private func openFailures() async -> [AlertEntry] {
