@@ -6,6 +6,7 @@ as [start, end, uid] in seconds since 1970 UTC. All-day events and floating time
 X-WR-TIMEZONE when the file names one, else in --zone; that is what scalectl does.
 
 usage: ical_reference.py --zone Europe/Madrid --window FROM,TO [--window ...] FILE...
+       ical_reference.py --zone Europe/Madrid --jobs  (stdin: [{"file": F, "windows": [[FROM, TO], ...]}, ...])
 """
 import argparse
 import datetime
@@ -52,13 +53,17 @@ def expand(path, default_zone, windows):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--zone", required=True)
-    parser.add_argument("--window", action="append", required=True)
+    parser.add_argument("--window", action="append", default=[])
+    parser.add_argument("--jobs", action="store_true")
     parser.add_argument("files", nargs="*")
     arguments = parser.parse_args()
     zone = zoneinfo.ZoneInfo(arguments.zone)
     windows = [tuple(int(x) for x in w.split(",")) for w in arguments.window]
+    jobs = [(path, windows) for path in arguments.files]
+    if arguments.jobs:
+        jobs = [(job["file"], [tuple(w) for w in job["windows"]]) for job in json.load(sys.stdin)]
     out = {}
-    for path in arguments.files:
+    for path, windows in jobs:
         try:
             out[path] = {"windows": expand(path, zone, windows)}
         except Exception as error:  # the reference refuses the file
