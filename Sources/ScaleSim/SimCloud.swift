@@ -153,6 +153,7 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
 
     public func members(of balancer: String, role: String) async throws -> [String: BalancerHealth] {
         try await apiCall("read health of \(balancer)")
+        try requireBalancer(balancer, "read health of \(balancer)")
         let now = physics.now().timeIntervalSince1970
         let delay = settings.healthDelay.timeInterval
         return try await database.read { db in
@@ -175,9 +176,7 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
     public func attach(_ nodes: [Node], role: String, to balancer: String) async throws {
         try await apiCall("attach \(nodes.count) \(role) nodes to \(balancer)")
         let faults = settings.faults
-        if faults.missingBalancers.contains(balancer) {
-            throw error("attach to \(balancer)", code: "not_found", status: 404, message: "there is no load balancer named \(balancer)")
-        }
+        try requireBalancer(balancer, "attach to \(balancer)")
         if faults.attachFailures > 0, try await bump("faults:attach") <= faults.attachFailures {
             let passing = faults.attachError == "conflict"
             throw error(
@@ -200,6 +199,7 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
 
     public func detach(_ nodes: [Node], role: String, from balancer: String) async throws {
         try await apiCall("detach \(nodes.count) \(role) nodes from \(balancer)")
+        try requireBalancer(balancer, "detach from \(balancer)")
         let ids = nodes.compactMap { Int64($0.id) }
         try await database.write { db in
             _ = try SimTarget.filter(Column("balancer") == balancer && ids.contains(Column("serverID"))).deleteAll(db)
@@ -207,6 +207,13 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
     }
 
     // MARK: Workings
+
+    /// A balancer the fault knobs removed (renamed, deleted) answers 404, as a real API would.
+    private func requireBalancer(_ balancer: String, _ operation: String) throws {
+        if settings.faults.missingBalancers.contains(balancer) {
+            throw error(operation, code: "not_found", status: 404, message: "there is no load balancer named \(balancer)")
+        }
+    }
 
     public func rateLimitState() async -> RateLimitState? { budget.state.withLock { $0 } }
 

@@ -105,6 +105,18 @@ extension Store {
             limit: limit)
     }
 
+    public func replacements(since instant: Date) async throws -> [String: Int] {
+        try await database.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT step.role AS role, count(*) AS rounds FROM step JOIN run ON run.id = step.runId
+                WHERE run.fleet = ? AND step.kind = 'replace' AND step.target IS NULL AND step.role IS NOT NULL
+                  AND step.startedAt >= ?
+                GROUP BY step.role
+                """, arguments: [fleet, instant])
+            return Dictionary(uniqueKeysWithValues: rows.map { (($0["role"] as String?) ?? "", ($0["rounds"] as Int?) ?? 0) })
+        }
+    }
+
     private func history(_ request: QueryInterfaceRequest<RunRecord>, limit: Int) async throws -> [RunHistory] {
         try await database.read { db in
             let runs = try request.order(Column("id").desc).limit(limit).fetchAll(db)

@@ -9,6 +9,7 @@ struct HetznerConfigTests {
     static let config = """
         [controller]
         fleet = "mihiluze"
+        timezone = "UTC"
 
         [provider]
         kind = "hetzner"
@@ -54,13 +55,13 @@ struct HetznerConfigTests {
     }
 
     @Test func theDefaultsAndTheShippedProfile() throws {
-        let bare = try Self.settings("[controller]\nfleet = \"m\"\n[provider]\nkind = \"hetzner\"\n[roles.web]\nserver_type = \"cx22\"\nsnapshot = { labels = \"role=web\" }\n")
+        let bare = try Self.settings("[controller]\nfleet = \"m\"\ntimezone = \"UTC\"\n[provider]\nkind = \"hetzner\"\n[roles.web]\nserver_type = \"cx22\"\nsnapshot = { labels = \"role=web\" }\n")
         #expect(bare == HetznerSettings())
         #expect(bare.endpoint.absoluteString == "https://api.hetzner.cloud/v1" && bare.tokenVariable == "HCLOUD_TOKEN")
         #expect(bare.perPage == 50 && bare.targets == .labelSelector && !bare.usePrivateIP)
 
         let profile = "\(TestTools.repositoryRoot)/providers/hetzner.toml"
-        let text = "[controller]\nfleet = \"m\"\n[provider]\nprofile = \"\(profile)\"\nlocation = \"nbg1\"\n[roles.web]\nserver_type = \"cx22\"\nsnapshot = { labels = \"role=web\" }\n"
+        let text = "[controller]\nfleet = \"m\"\ntimezone = \"UTC\"\n[provider]\nprofile = \"\(profile)\"\nlocation = \"nbg1\"\n[roles.web]\nserver_type = \"cx22\"\nsnapshot = { labels = \"role=web\" }\n"
         let settings = try Self.settings(text)
         #expect(settings.location == "nbg1", "inline keys win over the profile's")
         #expect(settings.prices["cpx31"] == 0.0211)
@@ -69,20 +70,20 @@ struct HetznerConfigTests {
 
     /// Each mistake: the text replaced, and what the message must say.
     static let broken: [(String, String, String)] = [
-        ("endpoint = \"http://127.0.0.1:8080/v1\"", "endpoint = \"http://api.example.org/v1\"", "scalectl.toml:6: provider.endpoint: \"http://api.example.org/v1\" would send the token unencrypted"),
+        ("endpoint = \"http://127.0.0.1:8080/v1\"", "endpoint = \"http://api.example.org/v1\"", "scalectl.toml:7: provider.endpoint: \"http://api.example.org/v1\" would send the token unencrypted"),
         ("endpoint = \"http://127.0.0.1:8080/v1\"", "endpoint = \"api.hetzner.cloud\"", "provider.endpoint: \"api.hetzner.cloud\" is not an http(s) URL"),
-        ("token_env = \"MY_HCLOUD_TOKEN\"", "token_env = \"hz-abc 123\"", "scalectl.toml:7: provider.token_env: \"hz-abc 123\" is not an environment variable name"),
+        ("token_env = \"MY_HCLOUD_TOKEN\"", "token_env = \"hz-abc 123\"", "scalectl.toml:8: provider.token_env: \"hz-abc 123\" is not an environment variable name"),
         ("location = \"hel1\"", "location = \"hel1\"\ntoken_file = \"/run/secrets/hcloud\"", "provider.token_file: give token_env or token_file, not both"),
-        ("network = 42", "network = \"net\"", "scalectl.toml:9: provider.network: must be a whole number"),
-        ("firewalls = [7, 8]", "firewalls = [\"web\"]", "scalectl.toml:10: provider.firewalls: must be a list of whole numbers"),
+        ("network = 42", "network = \"net\"", "scalectl.toml:10: provider.network: must be a whole number"),
+        ("firewalls = [7, 8]", "firewalls = [\"web\"]", "scalectl.toml:11: provider.firewalls: must be a list of whole numbers"),
         ("network = 42\n", "", "provider.use_private_ip: needs network = ID"),
-        ("lb_targets = \"servers\"", "lb_targets = \"all\"", "scalectl.toml:12: provider.lb_targets: \"all\" is not one of"),
-        ("per_page = 5", "per_page = 51", "scalectl.toml:13: provider.per_page: must be between 1 and 50, not 51"),
-        ("action_timeout = \"5m\"", "action_timeout = \"0s\"", "scalectl.toml:15: provider.action_timeout: must be longer than zero"),
-        ("shutdown_timeout = \"30s\"", "shutdown_timeout = \"a while\"", "scalectl.toml:16: provider.shutdown_timeout: \"a while\" is not a duration"),
-        ("cpx31 = 0.0211", "cpx31 = \"cheap\"", "scalectl.toml:20: provider.prices.cpx31: must be a number"),
-        ("cpx31 = 0.0211", "cpx31 = -1.5", "scalectl.toml:20: provider.prices.cpx31: must be a price of 0 or more, in EUR per hour"),
-        ("location = \"hel1\"", "region = \"hel1\"", "scalectl.toml:8: provider.region: unknown key"),
+        ("lb_targets = \"servers\"", "lb_targets = \"all\"", "scalectl.toml:13: provider.lb_targets: \"all\" is not one of"),
+        ("per_page = 5", "per_page = 51", "scalectl.toml:14: provider.per_page: must be between 1 and 50, not 51"),
+        ("action_timeout = \"5m\"", "action_timeout = \"0s\"", "scalectl.toml:16: provider.action_timeout: must be longer than zero"),
+        ("shutdown_timeout = \"30s\"", "shutdown_timeout = \"a while\"", "scalectl.toml:17: provider.shutdown_timeout: \"a while\" is not a duration"),
+        ("cpx31 = 0.0211", "cpx31 = \"cheap\"", "scalectl.toml:21: provider.prices.cpx31: must be a number"),
+        ("cpx31 = 0.0211", "cpx31 = -1.5", "scalectl.toml:21: provider.prices.cpx31: must be a price of 0 or more, in EUR per hour"),
+        ("location = \"hel1\"", "region = \"hel1\"", "scalectl.toml:9: provider.region: unknown key"),
     ]
 
     @Test(arguments: broken)
@@ -106,6 +107,7 @@ struct HetznerWiringTests {
         let config = try directory.write("scalectl.toml", """
             [controller]
             fleet = "m"
+            timezone = "UTC"
             [provider]
             kind = "hetzner"
             \(providerKeys)

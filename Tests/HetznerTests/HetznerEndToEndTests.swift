@@ -127,6 +127,11 @@ struct HetznerEndToEndTests {
         #expect(frontal.count == 3 && frontal.allSatisfy { $0["state"] as? String == "running" && $0["lb"] as? String == "healthy" })
         let celery = try #require(roles["celery"]?["nodes"] as? [[String: Any]])
         #expect(celery.count == 2 && celery.allSatisfy { $0["state"] as? String == "running" && $0["lb"] is NSNull })
+        // No private network configured: the nodes are shown by their public addresses.
+        #expect(frontal.allSatisfy { ($0["public_ip"] as? String)?.hasPrefix("203.0.113.") == true && $0["private_ip"] == nil })
+        let text = try await fleet.run("status", "--at", Self.during)
+        let lines = text.stdout.split(separator: "\n").filter { $0.hasPrefix("  t-") }
+        #expect(lines.count == 5 && lines.allSatisfy { $0.range(of: #"  running  203\.0\.113\.\d+ \(public\)  "#, options: .regularExpression) != nil }, "\(text.stdout)")
 
         let again = try await fleet.run("up", "--json", "--at", "2026-11-23T20:40")
         #expect(again.status == 0, "\(again)")

@@ -11,6 +11,7 @@ struct AWSConfigTests {
         """
         [controller]
         fleet = "mihiluze"
+        timezone = "UTC"
 
         [provider]
         \(provider)
@@ -54,11 +55,11 @@ struct AWSConfigTests {
     }
 
     @Test(arguments: [
-        ("kind = \"aws\"\nregoin = \"eu-west-1\"", "scalectl.toml:6: provider.regoin: unknown key"),
-        ("kind = \"aws\"\nendpoint = \"127.0.0.1:5000\"", "scalectl.toml:6: provider.endpoint: \"127.0.0.1:5000\" is not an http(s) URL"),
-        ("kind = \"aws\"\nregion = \"EU West\"", "scalectl.toml:6: provider.region: \"EU West\" is not an AWS region"),
-        ("kind = \"aws\"\nsecurity_group_ids = \"sg-1\"", "scalectl.toml:6: provider.security_group_ids: must be a list of strings"),
-        ("kind = \"aws\"\n[provider.prices]\n\"t3.large\" = \"cheap\"", "scalectl.toml:7: provider.prices.t3.large: must be a number, not the string \"cheap\""),
+        ("kind = \"aws\"\nregoin = \"eu-west-1\"", "scalectl.toml:7: provider.regoin: unknown key"),
+        ("kind = \"aws\"\nendpoint = \"127.0.0.1:5000\"", "scalectl.toml:7: provider.endpoint: \"127.0.0.1:5000\" is not an http(s) URL"),
+        ("kind = \"aws\"\nregion = \"EU West\"", "scalectl.toml:7: provider.region: \"EU West\" is not an AWS region"),
+        ("kind = \"aws\"\nsecurity_group_ids = \"sg-1\"", "scalectl.toml:7: provider.security_group_ids: must be a list of strings"),
+        ("kind = \"aws\"\n[provider.prices]\n\"t3.large\" = \"cheap\"", "scalectl.toml:8: provider.prices.t3.large: must be a number, not the string \"cheap\""),
         ("kind = \"aws\"\n[provider.prices]\n\"t3.large\" = -1.0", "provider.prices.t3.large: must be a price in USD per hour"),
     ])
     func refusesBadKeys(_ provider: String, _ message: String) {

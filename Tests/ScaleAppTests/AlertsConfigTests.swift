@@ -9,6 +9,7 @@ struct AlertsConfigTests {
     static let base = """
         [controller]
         fleet = "t"
+        timezone = "UTC"
 
         [provider]
         kind = "sim"
@@ -76,20 +77,20 @@ struct AlertsConfigTests {
     }
 
     static let broken: [(String, String, String)] = [
-        ("dedupe = \"1h\"", "dedupe = \"hourly\"", "scalectl.toml:11: alerts.dedupe: \"hourly\" is not a duration"),
-        ("notify_success = true", "notify_success = \"yes\"", "scalectl.toml:12: alerts.notify_success: must be true or false"),
-        ("notify_success = true", "notify = true", "scalectl.toml:12: alerts.notify: unknown key"),
-        ("smtp://mail.example.org:587", "http://mail.example.org", "scalectl.toml:15: alerts.email.smtp: \"http://mail.example.org\" is not an SMTP server URL"),
+        ("dedupe = \"1h\"", "dedupe = \"hourly\"", "scalectl.toml:12: alerts.dedupe: \"hourly\" is not a duration"),
+        ("notify_success = true", "notify_success = \"yes\"", "scalectl.toml:13: alerts.notify_success: must be true or false"),
+        ("notify_success = true", "notify = true", "scalectl.toml:13: alerts.notify: unknown key"),
+        ("smtp://mail.example.org:587", "http://mail.example.org", "scalectl.toml:16: alerts.email.smtp: \"http://mail.example.org\" is not an SMTP server URL"),
         ("smtp://mail.example.org:587", "smtp://me:pw@mail.example.org:587", "alerts.email.smtp: must not hold credentials"),
-        ("from = \"scalectl@example.org\"", "from = \"scalectl\"", "scalectl.toml:16: alerts.email.from: \"scalectl\" is not a plain address"),
-        ("to = [\"oncall@example.org\", \"lead@example.org\"]", "to = []", "scalectl.toml:17: alerts.email.to: is required"),
+        ("from = \"scalectl@example.org\"", "from = \"scalectl\"", "scalectl.toml:17: alerts.email.from: \"scalectl\" is not a plain address"),
+        ("to = [\"oncall@example.org\", \"lead@example.org\"]", "to = []", "scalectl.toml:18: alerts.email.to: is required"),
         ("to = [\"oncall@example.org\", \"lead@example.org\"]", "to = \"oncall@example.org\"", "alerts.email.to: must be a list of strings"),
         ("to = [\"oncall@example.org\", \"lead@example.org\"]", "to = [\"on call@example.org\"]", "alerts.email.to: \"on call@example.org\" is not a plain address"),
-        ("password_env = \"SMTP_PASSWORD\"", "password = \"hunter2\"", "scalectl.toml:19: alerts.email.password: secrets never live in the file"),
+        ("password_env = \"SMTP_PASSWORD\"", "password = \"hunter2\"", "scalectl.toml:20: alerts.email.password: secrets never live in the file"),
         ("password_env = \"SMTP_PASSWORD\"", "", "alerts.email.user_env: give both the user and the password"),
         ("password_env = \"SMTP_PASSWORD\"", "password_env = \"SMTP_PASSWORD\"\npassword_file = \"/run/pw\"", "alerts.email.password_file: give only one of password_env, password_file"),
         ("user_env = \"SMTP_USER\"", "user_env = \"SMTP_USER\"\nstarttls = true", "alerts.email.starttls: unknown key"),
-        ("format = \"slack\"", "format = \"teams\"", "scalectl.toml:23: alerts.webhook.format: \"teams\" is not a webhook format"),
+        ("format = \"slack\"", "format = \"teams\"", "scalectl.toml:24: alerts.webhook.format: \"teams\" is not a webhook format"),
         ("url_env = \"SLACK_URL\"", "url_env = \"SLACK_URL\"\nurl = \"https://x.example.org/\"", "alerts.webhook.url_env: give only one of url, url_env, url_file"),
         ("url_env = \"SLACK_URL\"", "url = \"hooks.example.org/x\"", "alerts.webhook.url: is not an http or https URL"),
         ("url_env = \"SLACK_URL\"", "", "alerts.webhook: needs the URL"),

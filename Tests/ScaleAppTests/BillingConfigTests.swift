@@ -9,6 +9,7 @@ struct BillingConfigTests {
         """
         [controller]
         fleet = "m"
+        timezone = "UTC"
 
         [provider]
         \(provider)

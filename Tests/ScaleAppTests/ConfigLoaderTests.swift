@@ -57,7 +57,7 @@ struct ConfigLoaderTests {
         ("count = 5", "count = -1", "scalectl.toml:13: roles.frontal.count: must be between 0 and 1000, not -1"),
         ("server_type = \"cpx31\"\n", "", "roles.frontal.server_type: is required"),
         ("max_age = \"30h\" }\nload", "max_age = \"30 hours\" }\nload", "scalectl.toml:15: roles.frontal.snapshot.max_age: \"30 hours\" is not a duration"),
-        ("{ labels = \"role=frontal\", max_age = \"30h\" }", "{ label = \"role=frontal\" }", "scalectl.toml:15: roles.frontal.snapshot.labels: is required"),
+        ("{ labels = \"role=frontal\", max_age = \"30h\" }", "{ label = \"role=frontal\" }", "scalectl.toml:15: roles.frontal.snapshot.label: unknown key: did you mean roles.frontal.snapshot.labels?"),
         ("ready = { http = \"http://{private_ip}:8080/health\", within = \"5m\" }", "ready = { http = \"http://x/\", tcp = \"x:1\" }", "scalectl.toml:17: roles.frontal.ready: give exactly one of http, tcp or command"),
         ("{private_ip}:8080/health", "{ip}:8080/health", "scalectl.toml:17: roles.frontal.ready.http: the placeholder {ip} is not known here"),
         ("within = \"5m\" }\n\n[roles.celery]", "within = \"5m\", retries = 3 }\n\n[roles.celery]", "scalectl.toml:17: roles.frontal.ready.retries: unknown key"),
@@ -106,6 +106,44 @@ struct ConfigLoaderTests {
         } throws: { error in
             "\(error)".contains("providers/sim.toml:2: provider.boot_tim: unknown key")
         }
+    }
+
+    /// A profile may be written exactly as the `[provider]` table it fills in, `[provider.prices]` included.
+    @Test func readsAProfileWrittenAsTheProviderTable() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(atPath: directory.file("providers"), withIntermediateDirectories: true)
+        try directory.write("providers/sim.toml", "# a profile\n[provider]\nkind = \"sim\"\nhealth_delay = \"3s\"\n\n[provider.prices]\ncpx31 = 0.5\n")
+        let text = Self.good.replacingOccurrences(of: "kind = \"sim\"\nboot_time = \"2s\"", with: "profile = \"providers/sim.toml\"\nboot_time = \"2s\"")
+        let configuration = try ConfigLoader.parse(text, file: directory.file("scalectl.toml"))
+        guard case .sim(let sim) = configuration.provider else { Issue.record("not sim"); return }
+        #expect(sim.bootTime == .seconds(2) && sim.healthDelay == .seconds(3))
+        #expect(sim.prices["cpx31"] == 0.5)
+
+        try directory.write("providers/sim.toml", "[provider]\nkind = \"sim\"\n[provider.prices]\ncpx31 = \"x\"\n")
+        #expect {
+            try ConfigLoader.parse(text, file: directory.file("scalectl.toml"))
+        } throws: { error in
+            "\(error)".contains("providers/sim.toml:4: provider.prices.cpx31: must be a number")
+        }
+        try directory.write("providers/sim.toml", "[provider]\nkind = \"sim\"\n[controller]\nfleet = \"x\"\n")
+        #expect {
+            try ConfigLoader.parse(text, file: directory.file("scalectl.toml"))
+        } throws: { error in
+            "\(error)".contains("providers/sim.toml:3: controller: a provider profile holds only [provider]")
+        }
+    }
+
+    /// Without a zone, a Madrid show's local times would be taken as UTC and the fleet come an hour late.
+    @Test func theTimeZoneIsRequired() throws {
+        let text = Self.good.replacingOccurrences(of: "timezone = \"Europe/Madrid\"\n", with: "")
+        #expect {
+            try ConfigLoader.parse(text, file: "scalectl.toml")
+        } throws: { error in
+            "\(error)".contains("scalectl.toml:1: controller.timezone: is required") && "\(error)".contains("Europe/Madrid")
+        }
+        let utc = Self.good.replacingOccurrences(of: "Europe/Madrid", with: "UTC")
+        #expect(try ConfigLoader.parse(utc, file: "scalectl.toml").fleet.timeZone.secondsFromGMT() == 0)
     }
 
     @Test func relativeDatabasePathsFollowTheConfigFile() throws {

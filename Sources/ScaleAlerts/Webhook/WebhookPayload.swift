@@ -1,7 +1,7 @@
 import Foundation
 import ScaleCore
 
-/// The body `format = "json"` posts: a stable, documented schema (see the README's Alerts section).
+/// The body `format = "json"` posts: a stable, documented schema (see docs/operations.md, Alerts).
 /// Absent values are `null`, never left out.
 public struct WebhookDocument: Encodable, Sendable {
     public struct EventDocument: Encodable, Sendable {

@@ -27,7 +27,7 @@ struct LeadAdvice: Encodable, Sendable {
         if let needed = estimate.needed, needed > lead, let next {
             warning = "the lead \(DurationText.format(lead)) is shorter than the \(DurationText.format(needed)) a scale-up needs"
                 + " (p90 of \(estimate.samples) runs plus \(DurationText.format(estimate.safety)) safety): \(next.title) at"
-                + " \(TimeText.local(next.start, zone: zone)) would be ready about \(TimeText.clock(next.start - lead + needed, zone: zone));"
+                + " \(TimeText.local(next.start, zone: zone)) would be ready about \(TimeText.local(next.start - lead + needed, after: next.start, zone: zone));"
                 + " raise lead or set lead = \"auto\""
         }
     }

@@ -23,7 +23,7 @@ public struct AlertTest: Sendable {
     public func run() async throws -> ExitStatus {
         let dispatcher = try context.alertDispatcher(console: false)
         guard !dispatcher.channels.isEmpty else {
-            throw InputError("\(context.configuration.file): no alert channel is configured: add [alerts.email] or [alerts.webhook] (see the README's Alerts section)")
+            throw InputError("\(context.configuration.file): no alert channel is configured: add [alerts.email] or [alerts.webhook] (see docs/operations.md, Alerts)")
         }
         let alert = Alert.test(
             fleet: context.fleet.fleet, host: ProcessInfo.processInfo.hostName, zone: context.fleet.timeZone, now: context.clock.now())

@@ -51,17 +51,18 @@ public struct OverrideCommands: Sendable {
     }
 
     public func list() async throws -> ExitStatus {
-        let now = context.clock.now()
-        let overrides = try await context.store.overrides()
+        let input = try await context.plannerInput(.reconcile)
+        let overrides = input.overrides
+        let inForce = Set(input.activeOverrides.map(\.id))
         if context.console.json {
-            context.console.emit(overrides.map { OverrideOutput($0, now: now, zone: zone) })
+            context.console.emit(overrides.map { OverrideOutput($0, active: inForce.contains($0.id), zone: zone) })
             return .ok
         }
         if overrides.isEmpty { context.console.line("no overrides") }
         for override in overrides {
             let until = override.expiresAt.map { "until \(TimeText.local($0, zone: zone))" }
                 ?? override.eventID.map { "while event #\($0)'s window lasts" } ?? "until cleared"
-            context.console.line("\(override.summary(zone: zone)) [\(override.isActive(at: now) ? "active" : "expired"), \(until)]")
+            context.console.line("\(override.summary(zone: zone)) [\(inForce.contains(override.id) ? "active" : "expired"), \(until)]")
         }
         return .ok
     }
@@ -83,7 +84,7 @@ public struct OverrideCommands: Sendable {
         guard !reason.isEmpty else { throw InputError("--reason must say why, for the next person on call") }
         let override = try await context.store.addOverride(action, reason: reason, author: author, at: context.clock.now(), expiresAt: expires)
         if context.console.json {
-            context.console.emit(OverrideOutput(override, now: context.clock.now(), zone: zone))
+            context.console.emit(OverrideOutput(override, active: override.isActive(at: context.clock.now()), zone: zone))
         } else {
             let until = expires.map { "; it expires at \(TimeText.local($0, zone: zone))" }
                 ?? override.eventID.map { "; it lasts while event #\($0)'s window does" } ?? "; it lasts until cleared"
@@ -136,7 +137,7 @@ struct OverrideOutput: Encodable {
     var expiresAt: Date?
     var active: Bool
 
-    init(_ override: Override, now: Date, zone: TimeZone) {
+    init(_ override: Override, active: Bool, zone: TimeZone) {
         id = override.id
         summary = override.summary(zone: zone)
         action = switch override.action {
@@ -149,6 +150,6 @@ struct OverrideOutput: Encodable {
         author = override.author
         createdAt = override.createdAt
         expiresAt = override.expiresAt
-        active = override.isActive(at: now)
+        self.active = active
     }
 }

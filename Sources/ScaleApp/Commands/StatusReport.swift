@@ -16,6 +16,7 @@ public struct StatusReport: Sendable {
             var ready: Bool
             var lb: Nullable<String>
             var privateIp: String?
+            var publicIp: String?
             var providerStatus: String?
             var problem: String?
         }
@@ -46,6 +47,8 @@ public struct StatusReport: Sendable {
         var lastRun: Nullable<LastRun>
         var overrides: [String]
         var lead: LeadAdvice
+        /// Balancer → why it could not be read: its nodes' health is unknown.
+        var unreadBalancers: [String: String] = [:]
     }
 
     public func run() async throws -> ExitStatus {
@@ -84,10 +87,12 @@ public struct StatusReport: Sendable {
                         } else if node.state != .running {
                             problem = "not running"
                         }
-                        let health = settings?.loadBalancer.flatMap { observed.balancers[$0]?[node.id] }
+                        let health = settings?.loadBalancer.flatMap { balancer in
+                            observed.unreadBalancers[balancer] != nil ? BalancerHealth.unknown : observed.balancers[balancer]?[node.id]
+                        }
                         return (index, Output.NodeOutput(
                             name: node.name, id: node.id, state: node.state.rawValue, ready: problem == nil,
-                            lb: Nullable(health?.rawValue), privateIp: node.privateIP, providerStatus: node.providerStatus, problem: problem))
+                            lb: Nullable(health?.rawValue), privateIp: node.privateIP, publicIp: node.publicIP, providerStatus: node.providerStatus, problem: problem))
                     }
                 }
                 var outputs: [(Int, Output.NodeOutput)] = []
@@ -108,27 +113,36 @@ public struct StatusReport: Sendable {
                     durationSeconds: run.endedAt.map { $0.timeIntervalSince(run.startedAt) }, summary: run.summary, error: run.error)
             }),
             overrides: overrides.map { $0.summary(zone: fleet.timeZone) },
-            lead: await context.leadAdvice(next: window == nil ? windows.first { $0.start > input.now }?.primary : nil))
+            lead: await context.leadAdvice(next: window == nil ? windows.first { $0.start > input.now }?.primary : nil),
+            unreadBalancers: observed.unreadBalancers)
     }
 
     func lines(_ output: Output) -> [String] {
         let zone = context.fleet.timeZone
         var lines = ["fleet \(output.fleet) on \(output.provider), now \(TimeText.local(output.now, zone: zone))"]
         if let window = output.window.value {
-            lines.append("event: #\(window.eventId) \"\(window.event)\" \(TimeText.local(window.eventStart, zone: zone)) to \(TimeText.clock(window.eventEnd, zone: zone)); fleet window \(TimeText.clock(window.start, zone: zone)) to \(TimeText.clock(window.end, zone: zone))")
+            lines.append("event: #\(window.eventId) \"\(window.event)\" \(TimeText.local(window.eventStart, zone: zone)) to \(TimeText.local(window.eventEnd, after: window.eventStart, zone: zone)); fleet window \(TimeText.local(window.start, after: window.eventStart, zone: zone)) to \(TimeText.local(window.end, after: window.eventStart, zone: zone))")
         } else {
-            lines.append("event: none now" + (output.next.value.map { "; next #\($0.eventId) \"\($0.event)\" at \(TimeText.local($0.eventStart, zone: zone)), scale-up from \(TimeText.clock($0.start, zone: zone))" } ?? ""))
+            lines.append("event: none now" + (output.next.value.map { "; next #\($0.eventId) \"\($0.event)\" at \(TimeText.local($0.eventStart, zone: zone)), scale-up from \(TimeText.local($0.start, after: $0.eventStart, zone: zone))" } ?? ""))
         }
         for name in context.fleet.roles.map(\.name) + output.roles.keys.filter({ name in !context.fleet.roles.contains { $0.name == name } }).sorted() {
             guard let role = output.roles[name] else { continue }
             let running = role.nodes.filter { $0.state == "running" }.count
             var head = "\(name): \(role.desired) wanted, \(role.nodes.count) present, \(running) running"
             if let balancer = role.loadBalancer { head += ", \(role.nodes.filter { $0.lb.value == "healthy" }.count) healthy on \(balancer)" }
+            if let balancer = role.loadBalancer, let problem = output.unreadBalancers[balancer] {
+                head += " (health unknown: \(balancer) cannot be read: \(problem))"
+            }
             head += ", \(role.nodes.filter(\.ready).count) ready"
             lines.append(head)
             for node in role.nodes {
                 var line = "  \(node.name)  id \(node.id)  \(node.state)"
-                if let ip = node.privateIp { line += "  \(ip)" }
+                // A node on no private network (Hetzner without `network`) is shown by its public address.
+                switch (node.privateIp, node.publicIp) {
+                case (let ip?, _): line += "  \(ip)"
+                case (nil, let ip?): line += "  \(ip) (public)"
+                case (nil, nil): line += "  no address"
+                }
                 if role.loadBalancer != nil { line += "  lb \(node.lb.value ?? "not attached")" }
                 line += node.ready ? "  ready" : "  not ready: \(node.problem ?? "?")"
                 lines.append(line)

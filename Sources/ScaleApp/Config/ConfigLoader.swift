@@ -15,7 +15,7 @@ public enum ConfigLoader {
         } else {
             throw ConfigError(
                 file: Configuration.defaultPaths[0],
-                problem: "no configuration file: pass --config FILE, or create ./scalectl.toml (see the README's configuration reference)")
+                problem: "no configuration file: pass --config FILE, or create ./scalectl.toml (see docs/configuration.md)")
         }
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: file, problem: "cannot read the file (missing, unreadable or not UTF-8)")
@@ -32,13 +32,20 @@ public enum ConfigLoader {
             path.hasPrefix("/") ? path : ((directory as NSString).appendingPathComponent(path) as NSString).standardizingPath
         }
 
+        // A misspelled or misplaced table is named before the tables it hides are missed.
+        try root.only(["controller", "provider", "roles", "daemon", "alerts"])
         guard let controller = try root.table("controller") else { throw root.error("controller", "the [controller] table is required") }
         let fleetName = try controller.requiredString("fleet")
         guard NodeName.isValidPart(fleetName) else {
             throw controller.error("fleet", "\"\(fleetName)\" is not usable in node names: use 1-24 lowercase letters, digits or inner hyphens, starting with a letter")
         }
         let databasePath = try controller.string("database") ?? "scalectl.sqlite"
-        let zoneName = try controller.string("timezone") ?? "UTC"
+        // No silent zone: local times (events, --at, display) are read in this zone, so it is written out.
+        guard let zoneName = try controller.string("timezone") else {
+            throw controller.error(
+                "timezone",
+                "is required: the IANA zone local times are read and shown in, such as timezone = \"Europe/Madrid\" (write \"UTC\" for UTC)")
+        }
         guard let zone = TimeText.zone(zoneName) else {
             throw controller.error("timezone", "\"\(zoneName)\" is not an IANA time zone such as Europe/Madrid")
         }
@@ -66,7 +73,19 @@ public enum ConfigLoader {
             guard let data = FileManager.default.contents(atPath: profilePath), let profileText = String(data: data, encoding: .utf8) else {
                 throw providerTable.error("profile", "cannot read the provider profile \(profilePath)")
             }
-            providerTable = providerTable.over(try TOMLSource(file: profilePath, text: profileText))
+            // A profile is written like the [provider] table it fills in (`[provider]`, `[provider.prices]`),
+            // or, as older profiles are, with those keys at its top level.
+            let source = try TOMLSource(file: profilePath, text: profileText)
+            if source.table.contains(key: "provider") {
+                if let stray = source.table.keys.first(where: { $0 != "provider" }) {
+                    throw ConfigError(
+                        file: profilePath, key: stray, line: source.lines.line(of: [stray]),
+                        problem: "a provider profile holds only [provider] and its tables (such as [provider.prices])")
+                }
+                providerTable = try providerTable.over(source, at: ["provider"])
+            } else {
+                providerTable = try providerTable.over(source)
+            }
         }
         let retry = try retryPolicy(providerTable)
         let serverLimit = try providerTable.int("server_limit", in: 1...1_000_000)

@@ -14,7 +14,8 @@ struct SourceLines {
             if line.hasPrefix("[") {
                 let inner = line.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).split(separator: "]").first ?? ""
                 table = SourceLines.keyPath(String(inner))
-                record(table, number)
+                // `[role.web]` also locates `role`, the table it implies.
+                for length in 1...max(1, table.count) { record(Array(table.prefix(length)), number) }
                 continue
             }
             guard let equals = line.firstIndex(of: "=") else { continue }

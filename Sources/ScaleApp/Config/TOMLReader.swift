@@ -43,9 +43,16 @@ final class TOMLReader {
 
     private init(layers: [Layer]) { self.layers = layers }
 
-    /// Adds a lower layer read under this one.
-    func over(_ source: TOMLSource) -> TOMLReader {
-        let reader = TOMLReader(layers: layers + [Layer(source: source, table: source.table, path: layers[0].path, sourcePath: [])])
+    /// Adds a lower layer read under this one: `source`'s table at `sourcePath` (its top level when empty).
+    func over(_ source: TOMLSource, at sourcePath: [String] = []) throws -> TOMLReader {
+        var table = source.table
+        for key in sourcePath {
+            guard let inner = table[key]?.table else {
+                throw ConfigError(file: source.file, key: key, line: source.lines.line(of: [key]), problem: "must be a table")
+            }
+            table = inner
+        }
+        let reader = TOMLReader(layers: layers + [Layer(source: source, table: table, path: layers[0].path, sourcePath: sourcePath)])
         reader.used = used
         return reader
     }
@@ -66,8 +73,17 @@ final class TOMLReader {
 
     func has(_ key: String) -> Bool { layers.contains { $0.table.contains(key: key) } }
 
-    /// An error about `key` (or the table itself), located in the layer that holds it.
+    /// An error about `key` (or the table itself), located in the layer that holds it. An error about a
+    /// key that is absent (a required key missing) names a near-miss key of the table instead, when there
+    /// is one: the typo is the problem, on its own line.
     func error(_ key: String?, _ problem: String) -> ConfigError {
+        if let key, !has(key),
+           let typo = KeySuggestion.nearest(to: key, among: keys.filter { !used.contains($0) }).flatMap({ typo in
+               KeySuggestion.nearest(to: typo, among: used.union([key])) == key ? typo : nil
+           })
+        {
+            return unknown(typo, suggestion: key)
+        }
         let layer = key.flatMap { key in layers.first { $0.table.contains(key: key) } } ?? layers[0]
         let tail = key.map { [$0] } ?? []
         let full = layer.path + tail
@@ -156,13 +172,46 @@ final class TOMLReader {
         return found.isEmpty ? nil : TOMLReader(layers: found)
     }
 
-    /// Refuses the keys nobody read.
+    /// Refuses the keys nobody read, suggesting the known key nearest to each.
     func finish() throws {
         for key in keys where !used.contains(key) {
-            let known = used.sorted().joined(separator: ", ")
-            throw error(key, "unknown key" + (known.isEmpty ? "" : " (known here: \(known))"))
+            throw unknown(key, suggestion: KeySuggestion.nearest(to: key, among: used))
         }
     }
+
+    /// Refuses, before anything else is read, the keys outside `known` (a table whose keys are fixed).
+    func only(_ known: [String]) throws {
+        for key in keys where !known.contains(key) {
+            throw unknown(key, suggestion: KeySuggestion.nearest(to: key, among: known))
+        }
+    }
+
+    /// An unknown key on its own line, with the known key it probably meant.
+    private func unknown(_ key: String, suggestion: String?) -> ConfigError {
+        let layer = layers.first { $0.table.contains(key: key) } ?? layers[0]
+        let full = layer.path + [key]
+        let problem: String
+        if let suggestion {
+            let meant = (layer.path + [suggestion]).joined(separator: ".")
+            problem = "unknown key: did you mean \(meant)?"
+        } else if let placed = Self.misplaced[full.joined(separator: ".")] {
+            problem = "unknown key: \(placed)"
+        } else {
+            let known = used.sorted().joined(separator: ", ")
+            problem = "unknown key" + (known.isEmpty ? "" : " (known here: \(known))")
+        }
+        return ConfigError(
+            file: layer.source.file, key: full.joined(separator: "."),
+            line: layer.source.lines.line(of: layer.sourcePath + [key]), problem: problem)
+    }
+
+    /// Keys people put in the wrong table, and where they belong.
+    private static let misplaced: [String: String] = [
+        "prices": "prices belong to the provider: did you mean [provider.prices]?",
+        "alerts.prices": "prices belong to the provider: did you mean [provider.prices]?",
+        "kind": "the provider's kind belongs in [provider]: did you mean [provider] kind?",
+        "profile": "the provider profile belongs in [provider]: did you mean [provider] profile?",
+    ]
 
     private func describe(_ value: any TOMLValueConvertible) -> String {
         switch value.type {

@@ -122,15 +122,22 @@ struct CostOutput: Encodable, Sendable {
     func lines(zone: TimeZone, roles order: [String], detailed: Bool) -> [String] {
         var lines = ["cost of fleet \(fleet) on \(provider) in \(currency) (\(billing)), now \(TimeText.local(now, zone: zone))"]
         guard !events.isEmpty else { return lines + ["no node in the ledger for this report"] }
-        for event in events {
-            lines.append(heading(event, zone: zone))
-            for name in order.filter({ event.roles[$0] != nil }) + event.roles.keys.filter({ !order.contains($0) }).sorted() {
+        // Money is rounded once, for the total; events and roles get the cents of their share, so the
+        // printed lines add up to the printed total.
+        let totalCents = total.cost.value.map(Cents.of)
+        let eventCents = Cents.apportion(events.map(\.cost.value), total: totalCents ?? Cents.sum(events.map(\.cost.value)))
+        for (event, cents) in zip(events, eventCents) {
+            lines.append(heading(event, cents: cents, zone: zone))
+            let names = order.filter({ event.roles[$0] != nil }) + event.roles.keys.filter({ !order.contains($0) }).sorted()
+            let roleCosts = names.map { event.roles[$0]?.cost.value }
+            let roleCents = Cents.apportion(roleCosts, total: cents ?? Cents.sum(roleCosts))
+            for (name, cents) in zip(names, roleCents) {
                 guard let role = event.roles[name] else { continue }
                 var line = "  \(name): \(role.nodes) node\(role.nodes == 1 ? "" : "s") (peak \(role.peak)), \(Self.hours(role.nodeHours)) node-hours, \(Self.hours(role.billedHours)) billed hours"
                 if let type = role.serverType {
                     line += ", \(type)" + (role.pricePerHour.value.map { " at \(String(format: "%.4f", $0))/h" } ?? " (no price)")
                 }
-                lines.append(line + ": \(amount(role.cost.value))")
+                lines.append(line + ": \(amount(cents))")
             }
             if event.running > 0 { lines.append("  \(event.running) still running, counted up to now") }
             if detailed {
@@ -142,11 +149,11 @@ struct CostOutput: Encodable, Sendable {
             let to = event.period.to == now ? "now" : TimeText.local(event.period.to, zone: zone)
             lines.append("  the peak fleet kept on from \(TimeText.local(event.period.from, zone: zone)) to \(to) (\(DurationText.format(Duration(timeInterval: (event.period.hours * 60).rounded() * 60)))) would cost \(amount(event.alwaysOnCost.value)); saved \(amount(event.saving.value))")
         }
-        lines.append("total: \(total.events) event\(total.events == 1 ? "" : "s"), \(total.nodes) node\(total.nodes == 1 ? "" : "s"), \(Self.hours(total.nodeHours)) node-hours, \(Self.hours(total.billedHours)) billed hours: \(amount(total.cost.value)); saved \(amount(total.saving.value)) against keeping each event's peak fleet on")
+        lines.append("total: \(total.events) event\(total.events == 1 ? "" : "s"), \(total.nodes) node\(total.nodes == 1 ? "" : "s"), \(Self.hours(total.nodeHours)) node-hours, \(Self.hours(total.billedHours)) billed hours: \(amount(totalCents)); saved \(amount(total.saving.value)) against keeping each event's peak fleet on")
         return lines
     }
 
-    private func heading(_ event: EventOutput, zone: TimeZone) -> String {
+    private func heading(_ event: EventOutput, cents: Int?, zone: TimeZone) -> String {
         var title: String
         if let id = event.eventId, let name = event.name, let start = event.start {
             title = "#\(id) \"\(name)\" \(TimeText.local(start, zone: zone))"
@@ -156,7 +163,11 @@ struct CostOutput: Encodable, Sendable {
             title = "nodes without an event"
         }
         let count = event.nodes.count
-        return "\(title): \(count) node\(count == 1 ? "" : "s"), \(Self.hours(event.nodeHours)) node-hours, \(Self.hours(event.billedHours)) billed hours: \(amount(event.cost.value))"
+        return "\(title): \(count) node\(count == 1 ? "" : "s"), \(Self.hours(event.nodeHours)) node-hours, \(Self.hours(event.billedHours)) billed hours: \(amount(cents))"
+    }
+
+    private func amount(_ cents: Int?) -> String {
+        amount(cents.map { Double($0) / 100 })
     }
 
     private func amount(_ value: Double?) -> String {

@@ -48,8 +48,8 @@ struct DoctorOutput: Encodable, Sendable {
         var head = "doctor: fleet \(fleet) on \(provider), now \(TimeText.local(now, zone: zone))"
         if let window = window.value {
             head += window.start > now
-                ? "; next: #\(window.eventId) \"\(window.event)\" at \(TimeText.local(window.eventStart, zone: zone)), scale-up from \(TimeText.clock(window.start, zone: zone))"
-                : "; the window of #\(window.eventId) \"\(window.event)\" is open until \(TimeText.clock(window.end, zone: zone))"
+                ? "; next: #\(window.eventId) \"\(window.event)\" at \(TimeText.local(window.eventStart, zone: zone)), scale-up from \(TimeText.local(window.start, after: window.eventStart, zone: zone))"
+                : "; the window of #\(window.eventId) \"\(window.event)\" is open until \(TimeText.local(window.end, after: now, zone: zone))"
         } else {
             head += "; no upcoming event"
         }

@@ -125,8 +125,19 @@ public struct Executor: Sendable {
                 index += 1
             } catch {
                 state.timings.append(StepTiming(step: step.kind, seconds: clock.now().since(began).timeInterval))
-                let failure = failure(from: error, step: step, role: plan.role)
-                if !failure.replaceable.isEmpty, state.replacements < settings.replaceLimit, !Task.isCancelled {
+                var failure = failure(from: error, step: step, role: plan.role)
+                if case .detach(let balancer, _) = step, plan.isTeardown, !Task.isCancelled {
+                    // Nodes go by their ownership labels whatever the balancer's state.
+                    let warning = "could not detach from \(balancer) (\(failure.summary)); deleting the nodes anyway"
+                    state.warnings.append(warning)
+                    progress.report(.warning(role: plan.role, text: warning))
+                    index += 1
+                    if index < plan.steps.count, case .drain = plan.steps[index] { index += 1 }
+                    continue
+                }
+                if let systemic = Self.systemic(failure, healthy: state.healthy, plan: plan) {
+                    failure = systemic
+                } else if !failure.replaceable.isEmpty, state.replacements < settings.replaceLimit - plan.replacementsUsed, !Task.isCancelled {
                     state.replacements += 1
                     do {
                         try await replace(failure, state: &state, scope: scope)
@@ -155,6 +166,22 @@ public struct Executor: Sendable {
             role: plan.role, desired: plan.desired, nodes: nodes, healthy: state.healthy, ready: state.ready,
             failure: state.failure, warnings: state.warnings, replaced: state.replaced, timings: state.timings
         )
+    }
+
+    /// A probe that fails on every node of a role while its load balancer calls them all healthy: the fault
+    /// is the probe, the app or the snapshot, not the nodes. Replacing them would only bill more servers,
+    /// so the nodes are kept and the failure says so, with the evidence.
+    static func systemic(_ failure: StepFailure, healthy: Int?, plan: RolePlan) -> StepFailure? {
+        guard failure.step == Step.Kind.probe.rawValue, failure.passing == 0, !failure.replaceable.isEmpty,
+              let healthy, healthy >= failure.replaceable.count
+        else { return nil }
+        var systemic = failure
+        systemic.summary = "every \(plan.role) node fails its readiness check while the load balancer calls all \(healthy) healthy:"
+            + " the check, the application or the snapshot is at fault, not the nodes"
+        systemic.action = "kept the nodes and replaced none (replacing would only bill more servers); fix the check or the application,"
+            + " then the next run checks again"
+        systemic.replaceable = []
+        return systemic
     }
 
     private func failure(from error: any Error, step: Step, role: String) -> StepFailure {
@@ -212,12 +239,25 @@ public struct Executor: Sendable {
         crashPoint(kind)
         do {
             let value = try await body()
-            try? await journal.end(id, outcome: .ok, error: nil, at: clock.now())
+            await endStep(id, outcome: .ok, error: nil)
             return value
         } catch {
-            try? await journal.end(id, outcome: .failed, error: "\(error)", at: clock.now())
+            if Task.isCancelled || error is CancellationError {
+                await endStep(id, outcome: .interrupted, error: "stopped by a shutdown signal")
+            } else {
+                await endStep(id, outcome: .failed, error: "\(error)")
+            }
             throw error
         }
+    }
+
+    /// Closes a step in the journal even when the run is being cancelled: the store refuses writes from
+    /// a cancelled task, so the write goes through a task of its own, or a shutdown would leave the
+    /// step `running` in the journal of a run marked interrupted.
+    private func endStep(_ id: Int64, outcome: StepOutcome, error: String?) async {
+        let journal = journal
+        let instant = clock.now()
+        await Task { try? await journal.end(id, outcome: outcome, error: error, at: instant) }.value
     }
 }
 

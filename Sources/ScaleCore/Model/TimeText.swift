@@ -86,6 +86,15 @@ public enum TimeText {
             offset < 0 ? "-" : "+", abs(offset) / 3600, abs(offset) % 3600 / 60)
     }
 
+    /// `23:30` when `date` falls on the same local day as `reference` (a time already shown with its
+    /// date), or the whole `2026-11-24 00:30 +01:00` when it does not: a window crossing midnight shows
+    /// the day it ends.
+    public static func local(_ date: Date, after reference: Date, zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.isDate(date, inSameDayAs: reference) ? clock(date, zone: zone) : local(date, zone: zone)
+    }
+
     /// `21:00` (or `21:00:05`): the clock time in the given zone.
     public static func clock(_ date: Date, zone: TimeZone, seconds: Bool = false) -> String {
         var calendar = Calendar(identifier: .gregorian)

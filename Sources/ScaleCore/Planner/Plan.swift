@@ -10,10 +10,14 @@ public struct Observation: Sendable, Hashable {
     public var nodes: [Node]
     /// Load-balancer name → node id → health, for the balancers the roles name.
     public var balancers: [String: [String: BalancerHealth]]
+    /// Load-balancer name → why it could not be read (renamed, deleted, an error): the health of its
+    /// role's nodes is unknown; the other roles, and teardown by ownership labels, go on.
+    public var unreadBalancers: [String: String]
 
-    public init(nodes: [Node], balancers: [String: [String: BalancerHealth]] = [:]) {
+    public init(nodes: [Node], balancers: [String: [String: BalancerHealth]] = [:], unreadBalancers: [String: String] = [:]) {
         self.nodes = nodes
         self.balancers = balancers
+        self.unreadBalancers = unreadBalancers
     }
 
     public func isMember(_ node: Node, of balancer: String) -> Bool { balancers[balancer]?[node.id] != nil }
@@ -86,12 +90,23 @@ public struct RolePlan: Sendable, Hashable {
     /// The event label new nodes carry.
     public var event: String?
     public var steps: [Step]
+    /// Replacement rounds this role already used in the current window, in earlier runs (see
+    /// ``PlannerInput/replacementsUsed``): the executor replaces only up to the limit minus these.
+    public var replacementsUsed: Int
 
-    public init(role: String, desired: Int, event: String?, steps: [Step]) {
+    public init(role: String, desired: Int, event: String?, steps: [Step], replacementsUsed: Int = 0) {
         self.role = role
         self.desired = desired
         self.event = event
         self.steps = steps
+        self.replacementsUsed = replacementsUsed
+    }
+}
+
+extension RolePlan {
+    /// Whether the role's nodes are being torn down (the window is over, or forced).
+    public var isTeardown: Bool {
+        steps.contains { if case .delete(_, .teardown) = $0 { true } else { false } }
     }
 }
 

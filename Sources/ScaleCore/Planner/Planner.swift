@@ -10,6 +10,9 @@ public struct PlannerInput: Sendable {
     public var events: [Event]
     public var overrides: [Override]
     public var observed: Observation
+    /// Role → replacement rounds already used in the current window since on-call last acted (see
+    /// ``replacementBudgetStart``), read from the journal: the limit holds across runs, not per run.
+    public var replacementsUsed: [String: Int] = [:]
 
     public init(
         command: Command, force: Bool = false, now: Date, settings: FleetSettings, events: [Event],
@@ -26,11 +29,21 @@ public struct PlannerInput: Sendable {
 }
 
 extension PlannerInput {
-    /// The overrides in force at `now`.
-    public var activeOverrides: [Override] { overrides.filter { $0.isActive(at: now) } }
+    /// The overrides in force at `now` (event-scoped ones only while their event's window lasts).
+    public var activeOverrides: [Override] {
+        Override.inForce(overrides, events: events, lead: settings.lead, margin: settings.margin, at: now)
+    }
 
     /// The calendar's windows as the overrides in force shape them, earliest first.
     public var windows: [Window] { Planner.windows(events, settings: settings, overrides: activeOverrides) }
+
+    /// Since when replacements count against `replace_limit`: the start of the window covering now, or
+    /// the newest override in force if on-call acted later (acting gives the roles a fresh budget).
+    /// Nil outside windows.
+    public var replacementBudgetStart: Date? {
+        guard let window = windows.first(where: { $0.covers(now) }) else { return nil }
+        return ([window.start] + activeOverrides.map(\.createdAt)).max()
+    }
 }
 
 /// Desired state versus observed state gives an ordered plan: a pure function.
@@ -153,7 +166,8 @@ public enum Planner {
             let nodes = input.observed.nodes.filter { $0.role == role.name }
             return RolePlan(
                 role: role.name, desired: desired, event: event,
-                steps: upSteps(role: role, names: names, nodes: nodes, input: input)
+                steps: upSteps(role: role, names: names, nodes: nodes, input: input),
+                replacementsUsed: input.replacementsUsed[role.name] ?? 0
             )
         }
         plans += strayPlans(input: input, steps: { nodes in
@@ -233,7 +247,9 @@ public enum Planner {
     /// Detach (and drain) what the balancer holds, delete, and wait until gone.
     private static func removal(of nodes: [Node], role: RoleSettings, reason: DeleteReason, input: PlannerInput) -> [Step] {
         var steps: [Step] = []
-        if let balancer = role.loadBalancer {
+        // A balancer that could not be read is not detached from: its members are unknown, and the nodes
+        // go by their ownership labels whatever the balancer's state.
+        if let balancer = role.loadBalancer, input.observed.unreadBalancers[balancer] == nil {
             let members = nodes.filter { input.observed.isMember($0, of: balancer) }
             if !members.isEmpty {
                 steps.append(.detach(balancer: balancer, members))
@@ -271,7 +287,7 @@ public enum Planner {
 
     static func describe(_ window: Window, zone: TimeZone) -> String {
         let names = window.events.map(\.title).joined(separator: " + ")
-        return "the window of \(names) (\(TimeText.local(window.start, zone: zone)) to \(TimeText.clock(window.end, zone: zone)))"
+        return "the window of \(names) (\(TimeText.local(window.start, zone: zone)) to \(TimeText.local(window.end, after: window.start, zone: zone)))"
     }
 
     private static func nextText(_ next: Window?, zone: TimeZone) -> String {

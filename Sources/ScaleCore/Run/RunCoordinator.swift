@@ -175,18 +175,28 @@ public struct RunCoordinator: Sendable {
         return result
     }
 
-    /// Lists the fleet and the members of the balancers the roles name.
+    /// Lists the fleet and the members of the balancers the roles name. Only the listing is essential: a
+    /// balancer that cannot be read (renamed, deleted, failing) is that role's problem, noted in
+    /// ``Observation/unreadBalancers``; its nodes' health is unknown and every other role goes on.
+    /// - Throws: when the fleet cannot be listed (or the run is cancelled).
     public func observe(_ calls: ProviderCalls) async throws -> Observation {
         let provider = bundle.provider
         let nodes = try await calls.call("list", "list nodes") { try await provider.listNodes() }
         var observation = Observation(nodes: nodes)
         guard let balancers = bundle.balancers else { return observation }
         for role in fleet.roles {
-            guard let balancer = role.loadBalancer else { continue }
-            let members = try await calls.call("health", "read health of \(balancer)") {
-                try await balancers.members(of: balancer, role: role.name)
+            guard let balancer = role.loadBalancer, observation.unreadBalancers[balancer] == nil else { continue }
+            do {
+                let members = try await calls.call("health", "read health of \(balancer)") {
+                    try await balancers.members(of: balancer, role: role.name)
+                }
+                observation.balancers[balancer, default: [:]].merge(members) { $1 }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.info("balancer not readable", metadata: ["balancer.name": "\(balancer)", "error": "\(error)"])
+                observation.unreadBalancers[balancer] = "\(error)"
             }
-            observation.balancers[balancer, default: [:]].merge(members) { $1 }
         }
         return observation
     }
@@ -235,6 +245,8 @@ extension PlannerInput {
     ) async throws -> PlannerInput {
         let overrides = try await store.overrides()
         let events = try await store.events(endingAfter: Planner.lookBack(now: now, settings: settings, overrides: overrides))
-        return PlannerInput(command: command, force: force, now: now, settings: settings, events: events, overrides: overrides, observed: observed)
+        var input = PlannerInput(command: command, force: force, now: now, settings: settings, events: events, overrides: overrides, observed: observed)
+        if let since = input.replacementBudgetStart { input.replacementsUsed = try await store.replacements(since: since) }
+        return input
     }
 }

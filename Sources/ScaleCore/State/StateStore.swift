@@ -57,6 +57,8 @@ public protocol StateStore: Journal, AlertLog {
     func history(limit: Int) async throws -> [RunHistory]
     /// The latest successful runs that created nodes, newest first, with their steps.
     func scaleUps(limit: Int) async throws -> [RunHistory]
+    /// Role → replacement rounds (journaled `replace` steps) of this fleet since `instant`.
+    func replacements(since instant: Date) async throws -> [String: Int]
 
     // MARK: The node ledger
 

@@ -40,7 +40,7 @@ enum AWSErrors {
         switch code {
         case "UnauthorizedOperation", "AccessDenied", "AccessDeniedException":
             let also = action == "RunInstances" ? " and ec2:CreateTags (tags are set at launch)" : ""
-            return "the credentials lack the IAM permission \(iamAction)\(also); grant it to the controller's user or role (the README's AWS section lists every action it needs)"
+            return "the credentials lack the IAM permission \(iamAction)\(also); grant it to the controller's user or role (docs/providers.md, AWS, lists every action it needs)"
         case "AuthFailure", "InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "IncompleteSignature":
             return "AWS refused the credentials; check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones) and that this machine's clock is right"
         case "ExpiredToken", "RequestExpired":
