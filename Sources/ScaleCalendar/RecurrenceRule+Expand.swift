@@ -1,6 +1,8 @@
 extension RecurrenceRule {
     /// The most periods (days, weeks, months or years) walked for one rule before the rule is refused.
     static let maxPeriods = 4_000_000
+    /// The most candidate days examined for one rule before the rule is refused.
+    static let maxDays = 3_000_000
 
     /// Wall-clock starts of the rule's occurrences, in order, that are at or after `low` and before
     /// `high`. Without COUNT the walk starts at the period before `low` instead of at DTSTART;
@@ -75,6 +77,7 @@ extension RecurrenceRule {
         var result: [Wall] = []
         var emitted = 0
         var walked = 0
+        var examined = 0
         let lastDay = Civil.days(Civil.maxYear, 12, 31)
         while true {
             walked += 1
@@ -97,10 +100,21 @@ extension RecurrenceRule {
             case .yearly:
                 let y = y0 + period * interval
                 guard y <= Civil.maxYear else { return result }
-                let first = Civil.days(y, 1, 1)
-                days = Array(first..<(first + Civil.daysInYear(y)))
+                if months.isEmpty || !byWeekNo.isEmpty || !byYearDay.isEmpty {
+                    let first = Civil.days(y, 1, 1)
+                    days = Array(first..<(first + Civil.daysInYear(y)))
+                } else {
+                    days = months.sorted().flatMap { m in
+                        let first = Civil.days(y, m, 1)
+                        return Array(first..<(first + Civil.daysInMonth(y, m)))
+                    }
+                }
             }
             guard let firstDay = days.first, firstDay <= lastDay, firstDay <= high.days else { return result }
+            examined += days.count
+            guard examined <= Self.maxDays else {
+                throw CalendarError(line: line, "the RRULE needs more than \(Self.maxDays) candidate days to reach the dates asked for (a rule that rarely matches, from a very old DTSTART)")
+            }
             let chosen = days.filter(matches)
             var walls: [Wall]
             if bySetPos.isEmpty {

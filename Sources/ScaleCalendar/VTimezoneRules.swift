@@ -2,6 +2,8 @@
 /// TZID that is not a known zone. Transitions are computed up to the year 2200.
 enum VTimezoneRules {
     static let lastWall = Wall(days: Civil.days(2200, 1, 1))
+    /// Transitions before 1900 are not computed (Outlook starts its rules in 1601).
+    static let firstWall = Wall(days: Civil.days(1900, 1, 1))
 
     static func zone(_ block: Component, identifier: String) throws(CalendarError) -> Zone? {
         var changes: [Zone.Transition] = []
@@ -18,7 +20,7 @@ enum VTimezoneRules {
             var onsets = [start.wall]
             for property in observance.all("RRULE") {
                 let rule = try RecurrenceRule.parse(property.value, line: property.line)
-                onsets += try rule.starts(from: start.wall, isDate: false, low: start.wall, high: lastWall) { wall in
+                onsets += try rule.starts(from: start.wall, isDate: false, low: max(start.wall, firstWall), high: lastWall) { wall in
                     guard let until = rule.until else { return false }
                     return until.kind == .utc ? wall.seconds - from > until.wall.seconds : wall > until.wall
                 }
