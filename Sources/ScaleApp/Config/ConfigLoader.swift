@@ -33,7 +33,7 @@ public enum ConfigLoader {
         }
 
         // A misspelled or misplaced table is named before the tables it hides are missed.
-        try root.only(["controller", "provider", "roles", "daemon", "alerts"])
+        try root.only(["controller", "provider", "roles", "daemon", "alerts", "calendar"])
         guard let controller = try root.table("controller") else { throw root.error("controller", "the [controller] table is required") }
         let fleetName = try controller.requiredString("fleet")
         guard NodeName.isValidPart(fleetName) else {
