@@ -53,7 +53,7 @@ struct FaultScenarioTests {
         let down = try await fleet.run("down", "--force", "--verbose", "--at", during)
         #expect(down.status == 0, "\(down)")
         #expect(try await fleet.nodes(at: during).values.allSatisfy(\.isEmpty), "nothing owned is left")
-        return Outcome(up: up, down: down, counters: try counters(database: fleet.database), failedSteps: failedSteps)
+        return Outcome(up: up, down: down, counters: try counters(database: fleet.simState), failedSteps: failedSteps)
     }
 
     @Test func aBurstOf5xxIsRetried() async throws {

@@ -166,7 +166,11 @@ struct RateBudgetTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             // A slow call stays in flight: the provider's reports below do not count it.
             group.addTask { try await calls.call("create", "create") { await gate.wait(); budget.answer() } }
-            while await calls.counts["create"] == nil { try await Task.sleep(for: .milliseconds(1)) }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while await calls.counts["create"] == nil {
+                guard ContinuousClock.now < deadline else { throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(1))
+            }
             for _ in 0..<3 { _ = try await calls.call("list", "list") { budget.answer() } }
             await gate.open()
             try await group.waitForAll()
