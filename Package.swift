@@ -35,6 +35,7 @@ let package = Package(
             dependencies: ["ScaleCore", "ScaleSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        .target(name: "ScaleCalendar", swiftSettings: strict),
         .target(name: "ScaleSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .target(
             name: "ScaleProviders",
@@ -61,7 +62,7 @@ let package = Package(
         .target(
             name: "ScaleApp",
             dependencies: [
-                "ScaleCore", "ScaleStore", "ScaleProviders", "ScaleSim", "ScaleAlerts",
+                "ScaleCore", "ScaleStore", "ScaleProviders", "ScaleSim", "ScaleAlerts", "ScaleCalendar",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,6 +94,7 @@ let package = Package(
         .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleSim", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleCalendarTests", dependencies: ["ScaleCalendar", "ScaleTesting"], exclude: ["Calendars"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "HetznerTests", dependencies: ["ScaleProviders", "ScaleApp", "ScaleTesting"], swiftSettings: strict),

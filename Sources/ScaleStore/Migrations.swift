@@ -117,6 +117,27 @@ extension Store {
             try db.create(index: "run_fleet_at", on: "run", columns: ["fleet", "at"])
         }
 
+        migrator.registerMigration("Create calendar subscriptions") { db in
+            // Which events a subscribed feed added, keyed by source, UID and occurrence; events added by
+            // hand or from CSV have no row here, so a sync never touches them.
+            try db.create(table: "subscribedEvent") { t in
+                t.column("eventID", .integer).notNull().primaryKey().references("event", onDelete: .cascade)
+                t.column("source", .text).notNull()
+                t.column("uid", .text).notNull()
+                t.column("recurrenceID", .integer).notNull()
+                t.uniqueKey(["source", "uid", "recurrenceID"])
+            }
+            // The last answer of each feed: validators for conditional requests, and the last problem.
+            try db.create(table: "calendarSource") { t in
+                t.column("source", .text).notNull().primaryKey()
+                t.column("etag", .text)
+                t.column("lastModified", .text)
+                t.column("checkedAt", .datetime)
+                t.column("syncedAt", .datetime)
+                t.column("problem", .text)
+            }
+        }
+
         return migrator
     }
 }

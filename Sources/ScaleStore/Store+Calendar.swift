@@ -83,7 +83,7 @@ extension Store {
     }
 
     private func insert(_ new: NewEvent, db: Database) throws -> Event {
-        guard new.end > new.start else { throw StoreError("event \"\(new.name)\" ends before it starts") }
+        guard new.end >= new.start else { throw StoreError("event \"\(new.name)\" ends before it starts") }
         if try EventRecord.filter(Column("name") == new.name && Column("start") == new.start).fetchCount(db) > 0 {
             throw StoreError("an event named \"\(new.name)\" starting at \(TimeText.iso(new.start)) already exists")
         }

@@ -5,7 +5,7 @@ import ScaleCore
 struct CalendarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar", abstract: "Manage events.",
-        subcommands: [Add.self, List.self, Remove.self, Import.self])
+        subcommands: [Add.self, List.self, Remove.self, Import.self, Sync.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an event.")
@@ -65,7 +65,7 @@ struct CalendarCommand: AsyncParsableCommand {
             abstract: "Import events from a CSV or iCalendar (.ics) file: all events or none.",
             discussion: """
                 CSV: a header row with name,start,end and optionally tz, counts ("frontal=6 celery=4"), notes. \
-                iCalendar: VEVENTs; daily and weekly RRULEs are expanded over --horizon (see docs/calendars.md).
+                iCalendar: VEVENTs with their recurrences expanded over --horizon; what is refused is listed in docs/calendars.md.
                 """)
 
         @OptionGroup var global: GlobalFlags
@@ -82,6 +82,29 @@ struct CalendarCommand: AsyncParsableCommand {
                     throw InputError("--horizon: \"\(horizon)\" is not a duration such as 90d")
                 }
                 return try await CalendarCommands(context: context).importFile(file, horizon: span)
+            }
+        }
+    }
+
+    struct Sync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sync the subscribed iCalendar feeds ([calendar] sources) now.",
+            discussion: """
+                Adds, moves and removes the events each feed added; never events added by hand or from CSV. \
+                Removals of running events, or more than max_removals at once, wait for --accept-removals.
+                """)
+
+        @OptionGroup var global: GlobalFlags
+
+        @Argument(help: "One source, as written in [calendar] sources (default: all).")
+        var source: String?
+
+        @Flag(name: .long, help: "Apply removals held back for on-call.")
+        var acceptRemovals = false
+
+        func run() async throws {
+            try await global.run { context in
+                try await CalendarCommands(context: context).sync(source: source, acceptRemovals: acceptRemovals)
             }
         }
     }

@@ -10,6 +10,8 @@ struct EventInput {
     var timeZone: String?
     var counts: [String]
     var notes: String?
+    /// An iCalendar event with a start and no length (RFC 5545: an instant) may end when it starts.
+    var instantAllowed = false
 
     /// Checks the input against the configuration: times read in the event's zone, end after start,
     /// known roles and whole counts. Returns the problem as a sentence.
@@ -33,7 +35,7 @@ struct EventInput {
         } catch {
             return .failure(InputError("end: \(error)"))
         }
-        guard endDate > startDate else {
+        guard endDate > startDate || (instantAllowed && endDate == startDate) else {
             return .failure(InputError("the end (\(TimeText.local(endDate, zone: zone))) is not after the start (\(TimeText.local(startDate, zone: zone)))"))
         }
         var parsed: [String: Int] = [:]

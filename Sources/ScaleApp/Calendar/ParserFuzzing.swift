@@ -16,13 +16,16 @@ public enum ParserFuzzing {
         default:
             let zone = TimeZone(identifier: "Europe/Madrid") ?? .gmt
             let start = Date(timeIntervalSince1970: 1_795_000_000)
-            _ = try? ICalendar.events(text, defaultZone: zone, from: start, to: start + .seconds(30 * 86_400))
+            _ = try? ICalendarInput.events(Array(bytes.dropFirst()), defaultZone: zone, from: start, to: start + .seconds(30 * 86_400))
+            _ = try? ICalendarInput.events(Array(bytes.dropFirst()), defaultZone: zone, from: start - .seconds(3 * 366 * 86_400), to: start + .seconds(366 * 86_400))
         }
     }
 
     /// Seeds for the fuzzer, one file per parser, from the project's own examples.
     public static func seeds(root: String) -> [(name: String, bytes: [UInt8])] {
-        [("0-demo.toml", "examples/demo.toml", 0), ("0-sim.toml", "providers/sim.toml", 0), ("1-sample.csv", "schedules/sample.csv", 1), ("2-sample.ics", "schedules/sample.ics", 2)]
+        ([("0-demo.toml", "examples/demo.toml", 0), ("0-sim.toml", "providers/sim.toml", 0), ("1-sample.csv", "schedules/sample.csv", 1), ("2-sample.ics", "schedules/sample.ics", 2)]
+            + ["google-weekly-utc-with-override", "outlook-windows-zone", "apple-allday-and-yearly", "thunderbird-libical-zone", "folded-utf8-floating"]
+            .map { ("2-\($0).ics", "Tests/ScaleCalendarTests/Calendars/\($0).ics", 2) })
             .compactMap { name, path, selector in
                 FileManager.default.contents(atPath: "\(root)/\(path)").map { (name, [UInt8(selector)] + Array($0)) }
             }

@@ -17,13 +17,15 @@ public struct CalendarCommands: Sendable {
     public func list() async throws -> ExitStatus {
         let events = try await context.store.events()
         if context.console.json {
-            context.console.emit(events.map { EventOutput($0, fleet: context.fleet) })
+            let sources = (try? await (context.store as? any FeedStore)?.eventSources()) ?? [:]
+            context.console.emit(events.map { EventOutput($0, fleet: context.fleet, source: sources[$0.id]) })
             return .ok
         }
         if events.isEmpty {
             context.console.line("the calendar is empty; add an event with `scalectl calendar add` or `scalectl calendar import FILE.csv`")
         }
-        for event in events { context.console.line(describe(event)) }
+        let sources = (try? await (context.store as? any FeedStore)?.eventSources()) ?? [:]
+        for event in events { context.console.line(describe(event) + (sources[event.id].map { " from \($0)" } ?? "")) }
         return .ok
     }
 
@@ -50,17 +52,18 @@ public struct CalendarCommands: Sendable {
     /// Imports a CSV or iCalendar file: all events or none. Events already in the calendar (same name and
     /// start) are skipped. Recurring iCalendar events are expanded from now over `horizon`.
     public func importFile(_ path: String, horizon: Duration = .seconds(90 * 86_400)) async throws -> ExitStatus {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw InputError("\(path): cannot read the file (missing, unreadable or not UTF-8)")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError("\(path): cannot read the file (missing or unreadable)")
         }
         let inputs: [(line: Int, input: EventInput)]
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "csv":
+            guard let text = String(data: data, encoding: .utf8) else { throw InputError("\(path): the file is not UTF-8 text") }
             inputs = try CalendarFile.csv(text, file: path)
         case "ics", "ical", "ifb", "icalendar":
             let now = context.clock.now()
             do {
-                inputs = try ICalendar.events(text, defaultZone: context.fleet.timeZone, from: now, to: now + horizon)
+                inputs = try ICalendarInput.events(Array(data), defaultZone: context.fleet.timeZone, from: now, to: now + horizon)
             } catch {
                 throw InputError("\(path):\(error.line): \(error.problem); nothing was imported")
             }
@@ -112,8 +115,10 @@ struct EventOutput: Encodable {
     var notes: String?
     var windowStart: Date
     var windowEnd: Date
+    /// The subscribed feed that added it; nil for events added by hand or from a file.
+    var source: String?
 
-    init(_ event: Event, fleet: FleetSettings) {
+    init(_ event: Event, fleet: FleetSettings, source: String? = nil) {
         id = event.id
         name = event.name
         start = event.start
@@ -123,6 +128,7 @@ struct EventOutput: Encodable {
         notes = event.notes
         windowStart = event.start - fleet.lead
         windowEnd = event.end + fleet.margin
+        self.source = source
     }
 }
 

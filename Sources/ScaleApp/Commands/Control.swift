@@ -25,6 +25,7 @@ public struct Control: Sendable {
     ///   run holds the lock; configuration errors before anything is touched.
     public func perform(_ command: Command, force: Bool = false) async throws -> ControlOutcome {
         let console = context.console
+        if command == .reconcile { await CalendarSync.runIfDue(context: context) }  // [calendar] sources, when due
         var coordinator = try await context.coordinator(extraChannels: extraChannels)
         coordinator.crashPoint = crashPoint
         let zone = context.fleet.timeZone

@@ -33,7 +33,7 @@ public enum ConfigLoader {
         }
 
         // A misspelled or misplaced table is named before the tables it hides are missed.
-        try root.only(["controller", "provider", "roles", "daemon", "alerts"])
+        try root.only(["controller", "provider", "roles", "daemon", "alerts", "calendar"])
         guard let controller = try root.table("controller") else { throw root.error("controller", "the [controller] table is required") }
         let fleetName = try controller.requiredString("fleet")
         guard NodeName.isValidPart(fleetName) else {
@@ -119,6 +119,7 @@ public enum ConfigLoader {
             try table.finish()
         }
         let alerts = try alertsConfiguration(root, resolve: resolve)
+        let calendar = try calendarSettings(root, resolve: resolve)
         try root.finish()
 
         let fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles, maxNodes: maxNodes)
@@ -127,6 +128,7 @@ public enum ConfigLoader {
             leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon, alerts: alerts)
         configuration.serverLimit = serverLimit
         configuration.historyKeep = historyKeep
+        configuration.calendar = calendar
         return configuration
     }
 

@@ -50,6 +50,8 @@ public struct Configuration: Sendable {
     /// `[controller] history_keep`: runs, steps and settled alerts older than this are pruned (the node
     /// ledger and the scale-ups the lead is learned from are kept).
     public var historyKeep: Duration = .seconds(90 * 86_400)
+    /// `[calendar]`: subscribed feeds.
+    public var calendar = CalendarSettings()
 
     /// Settings of `scalectl daemon`.
     public struct DaemonSettings: Sendable, Hashable {

@@ -72,7 +72,10 @@ public struct Daemon: Sendable {
                     let input = try await context.plannerInput(.reconcile)
                     return (input.windows, input.activeOverrides)
                 },
-                fingerprint: { try await context.store.calendarFingerprint() },
+                fingerprint: {
+                    await CalendarSync.runIfDue(context: context)  // feeds due for a sync change the calendar first
+                    return try await context.store.calendarFingerprint()
+                },
                 reconcile: { [daemon] _ in await daemon.reconcileOnce() },
                 nextWake: { [metrics] wake in await metrics.setNextTransition(wake?.at) },
                 logger: context.logger)
