@@ -3,7 +3,7 @@
 SWIFT ?= swift
 VENV := .venv
 
-.PHONY: deps test-deps build release install demo test venv bench soak fuzz clean
+.PHONY: deps test-deps build release install demo test venv bench soak fuzz clean campaign
 
 deps:
 	@scripts/install-system-deps.sh libcurl4-openssl-dev libsqlite3-dev
@@ -50,6 +50,11 @@ REALTIME_SUITES := DaemonTests|CeleryReadinessTests|PageTests
 test: build venv test-deps
 	$(SWIFT) test --skip '$(REALTIME_SUITES)'
 	$(SWIFT) test --skip-build --no-parallel --filter '$(REALTIME_SUITES)'
+
+# The fault campaign of docs/reliability.md with more seeds than `make test` runs (CAMPAIGN_SEEDS each case).
+CAMPAIGN_SEEDS ?= 5
+campaign: build venv
+	SCALECTL_CAMPAIGN_SEEDS=$(CAMPAIGN_SEEDS) $(SWIFT) test --filter HetznerCampaignTests 2>&1 | grep -E "campaign:|passed|failed"
 
 # Speed, provider calls and footprint against the physical limit; rewrites docs/benchmarks.md.
 bench: deps

@@ -131,7 +131,9 @@ extension Store {
         try RunRecord.filter(key: runID).filter(Column("outcome") == RunOutcome.running.rawValue).updateAll(
             db, Column("outcome").set(to: RunOutcome.interrupted.rawValue), Column("endedAt").set(to: instant),
             Column("error").set(to: "the process died before the run finished; the next run took over"))
+        // A step's times are on the run's clock (an `--at` rehearsal shifts it); when the step ended is not
+        // known, and an instant from this clock would make a duration of minus the offset: leave it open.
         try StepRecord.filter(Column("runId") == runID && Column("outcome") == StepOutcome.running.rawValue).updateAll(
-            db, Column("outcome").set(to: StepOutcome.interrupted.rawValue), Column("endedAt").set(to: instant))
+            db, Column("outcome").set(to: StepOutcome.interrupted.rawValue))
     }
 }

@@ -77,7 +77,7 @@ struct FaultScenarioTests {
     @Test func aCreateFailingForSomeNodesFailsClearly() async throws {
         let outcome = try await Self.scenario(
             faults: "create_errors = { \"t-frontal-1-2\" = \"resource_unavailable\" }", expectUp: 1,
-            upSays: ["1 of 3 frontal nodes could not be created", "t-frontal-1-2: resource_unavailable", "kept the 2 created", "up: FAILED"])
+            upSays: ["1 of 3 frontal nodes could not be created", "t-frontal-1-2: resource_unavailable", "2 servers of these names exist", "up: FAILED"])
         #expect(outcome.failedSteps.contains { $0.contains("resource_unavailable") }, "the refused create is journaled: \(outcome.failedSteps)")
     }
 

@@ -15,9 +15,17 @@ It follows the public API reference at https://docs.hetzner.cloud/ , these pages
   - Server Types: GET /server_types (name), each with its per-location prices and `locations` (where it
     is offered, whether it can be ordered there now, and per-location deprecation).
 
+Behaviour that follows the docs rather than the easy path: actions end after a time (`action_seconds`),
+however often they are polled, and polling (or following a page of GET /actions) changes nothing; a
+successful `shutdown` action only means the ACPI request was sent: the server goes `off` later
+(`shutdown_seconds`) and only if its OS reacts; a load balancer target's health is `unknown` for a while
+(`health_seconds`) before `healthy`; servers carry a top-level `location` (Hetzner removed `datacenter`
+in 2026); a server target with `use_private_ip` whose server is not in the balancer's network is refused
+with `server_not_attached_to_network`.
+
 Test-only paths (never part of the API): GET /__requests (every API request: method, path, query, JSON
-body, whether the token matched), POST /__faults (fault injection, see Faults.update), POST /__seed
-(images, load balancers, servers), GET /__state.
+body, whether the token matched), POST /__faults (fault injection, see hetzner_faults.py), POST /__seed
+(images, load balancers, servers), GET /__state (servers, balancers and the `stats` of what was served).
 
 Server types: the catalog SERVER_TYPES is offered in every location. The faults `unavailable_types`
 ({"cpx41": ["nbg1"]}: cannot be ordered there now, and POST /servers answers 412 resource_unavailable) and
@@ -30,11 +38,14 @@ import argparse
 import json
 import re
 import secrets
+import socket
 import threading
 import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from hetzner_faults import ApiError, Faults
 
 LOCATIONS = {"fsn1", "nbg1", "hel1", "ash", "hil", "sin"}
 # name -> (cores, memory GB, disk GB, EUR per hour, EUR per month)
@@ -43,18 +54,6 @@ SERVER_TYPES = {"cx22": (2, 4, 40, "0.0060", "3.79"), "cpx31": (4, 8, 160, "0.02
 HOSTNAME = re.compile(r"^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$")
 LABEL_KEY = re.compile(r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]{0,61}[a-zA-Z0-9])?$")
 LABEL_VALUE = re.compile(r"^([a-zA-Z0-9]([-a-zA-Z0-9_.]{0,61}[a-zA-Z0-9])?)?$")
-
-
-class ApiError(Exception):
-    def __init__(self, status, code, message, fields=None, headers=None):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.fields = fields or []
-        self.headers = headers or {}
-
-    def body(self):
-        details = {"fields": [{"name": n, "messages": [m]} for n, m in self.fields]} if self.fields else {}
-        return {"error": {"code": self.code, "message": self.message, "details": details}}
 
 
 def invalid(field, message):
@@ -105,61 +104,17 @@ def matches(labels, predicates):
     return all(p(labels) for p in predicates)
 
 
-class Faults:
-    def __init__(self):
-        self.rules = []              # [{method, path (regex), name, status, code, message, times, headers}]
-        self.action_polls = 2        # polls of GET /actions an action answers "running" before it ends
-        self.action_errors = {}      # server name -> {"code", "message"}: its create_server action fails
-        self.ignore_shutdown = set() # server names whose OS ignores the ACPI shutdown
-        self.unhealthy = set()       # server names the load balancer's health checks fail
-        self.rate = {"limit": 3600, "per_second": 1.0}
-        self.retry_after = None      # Retry-After seconds on 429s, or None
-        self.unavailable_types = {}  # server type -> [locations] where it cannot be ordered now
-        self.deprecated_types = {}   # server type -> {location: unavailable_after (ISO 8601)}
-
-    def update(self, body, state):
-        if "rules" in body:
-            self.rules = [dict(r) for r in body["rules"]]
-        for key in ("action_polls", "retry_after"):
-            if key in body:
-                setattr(self, key, body[key])
-        if "action_errors" in body:
-            self.action_errors = dict(body["action_errors"])
-        if "ignore_shutdown" in body:
-            self.ignore_shutdown = set(body["ignore_shutdown"])
-        if "unhealthy" in body:
-            self.unhealthy = set(body["unhealthy"])
-        if "unavailable_types" in body:
-            self.unavailable_types = {k: list(v) for k, v in body["unavailable_types"].items()}
-        if "deprecated_types" in body:
-            self.deprecated_types = {k: dict(v) for k, v in body["deprecated_types"].items()}
-        if "rate_limit" in body:
-            self.rate = {"limit": body["rate_limit"].get("limit", 3600), "per_second": body["rate_limit"].get("per_second", 1.0)}
-            state.tokens = float(body["rate_limit"].get("remaining", self.rate["limit"]))
-            state.refilled_at = time.time()
-
-    def match(self, method, path, body):
-        for rule in self.rules:
-            if rule.get("method", method) != method or not re.fullmatch(rule.get("path", ".*"), path):
-                continue
-            if "name" in rule and (not isinstance(body, dict) or body.get("name") != rule["name"]):
-                continue
-            if rule.get("times", -1) == 0:
-                continue
-            if rule.get("times", -1) > 0:
-                rule["times"] -= 1
-            return ApiError(rule.get("status", 500), rule.get("code", "server_error"), rule.get("message", "injected fault"),
-                            headers=rule.get("headers", {}))
-        return None
-
-
 class State:
     def __init__(self, token):
         self.lock = threading.RLock()
         self.token = token
+        self.clock = time.time
         self.faults = Faults()
         self.requests = []
+        self.stats = {"requests": 0, "429": 0, "5xx": 0, "lost": 0, "truncated": 0, "conflicts": 0}
         self.servers, self.images, self.actions, self.balancers = {}, {}, {}, {}
+        self.later = []              # [(instant, function)]: what happens by itself at that time
+        self.running_at = {}         # server id -> when it last started running
         self.ids = {"server": 1000, "image": 200, "action": 5000, "lb": 300}
         self.tokens = 3600.0
         self.refilled_at = time.time()
@@ -186,31 +141,50 @@ class State:
         return allowed, headers
 
     def action(self, command, resources, after=None, fail=None, effect=None):
+        """A running action; it ends `action_seconds` after it starts (after `after` ends, if given)."""
         action = {"id": self.next_id("action"), "command": command, "status": "running", "progress": 0,
                   "started": now_iso(), "finished": None, "error": None,
                   "resources": [{"id": rid, "type": kind} for kind, rid in resources]}
-        self.actions[action["id"]] = {"public": action, "polls": self.faults.action_polls, "after": after,
-                                      "fail": fail, "effect": effect}
+        seconds = self.faults.action_seconds
+        self.actions[action["id"]] = {"public": action, "after": after, "fail": fail, "effect": effect,
+                                      "seconds": seconds, "ends": None if after else self.clock() + seconds}
         return action
 
-    def poll(self, entry):
-        """One poll of a running action: it ends after `action_polls` polls, never before `after` ends."""
-        action = entry["public"]
-        if action["status"] != "running":
-            return
-        if entry["after"] is not None and self.actions[entry["after"]]["public"]["status"] == "running":
-            return
-        entry["polls"] -= 1
-        if entry["polls"] > 0:
-            action["progress"] = 50
-            return
-        action["progress"], action["finished"] = 100, now_iso()
-        if entry["fail"]:
-            action["status"], action["error"] = "error", entry["fail"]
-        else:
-            action["status"] = "success"
-        if entry["effect"]:
-            entry["effect"](action["status"] == "success")
+    def at(self, delay, function):
+        self.later.append((self.clock() + delay, function))
+
+    def tick(self):
+        """Everything that has happened by now: actions ending, servers powering off."""
+        now = self.clock()
+        moved = True
+        while moved:
+            moved = False
+            for entry in list(self.actions.values()):
+                action = entry["public"]
+                if action["status"] != "running":
+                    continue
+                if entry["ends"] is None:
+                    before = self.actions[entry["after"]]["public"]
+                    if before["status"] == "running":
+                        continue
+                    if before["status"] == "error":
+                        entry["fail"] = {"code": "action_failed", "message": "action %d failed" % before["id"]}
+                        entry["ends"] = now
+                    else:
+                        entry["ends"] = entry["finished_at"] = self.actions[entry["after"]]["finished_at"] + entry["seconds"]
+                if now < entry["ends"]:
+                    action["progress"] = 50
+                    continue
+                entry["finished_at"] = entry["ends"]
+                action["progress"], action["finished"] = 100, now_iso()
+                action["status"], action["error"] = ("error", entry["fail"]) if entry["fail"] else ("success", None)
+                if entry["effect"]:
+                    entry["effect"](action["status"] == "success")
+                moved = True
+        due = [f for t, f in self.later if t <= now]
+        self.later = [(t, f) for t, f in self.later if t > now]
+        for function in due:
+            function()
 
     def busy(self, server_id):
         return any(e["public"]["status"] == "running" and {"id": server_id, "type": "server"} in e["public"]["resources"]
@@ -240,6 +214,10 @@ def paginate(items, query, key):
     return {key: chunk, "meta": {"pagination": {
         "page": page, "per_page": per_page, "previous_page": page - 1 if page > 1 else None,
         "next_page": page + 1 if page < last else None, "last_page": last, "total_entries": len(items)}}}
+
+
+def kind_server(target):
+    return target["type"] == "server"
 
 
 def check_keys(body, allowed, required=()):
@@ -305,7 +283,11 @@ class Api:
             servers = [s for s in servers if matches(s["labels"], predicates)]
         if "status" in query:
             servers = [s for s in servers if s["status"] in query["status"]]
-        return 200, paginate(servers, query, "servers")
+        answer = paginate(servers, query, "servers")
+        if answer["meta"]["pagination"]["page"] > 1 and self.s.faults.inconsistent_pages > 0:
+            self.s.faults.inconsistent_pages -= 1
+            answer["meta"]["pagination"]["total_entries"] += 1
+        return 200, answer
 
     def create_server(self, body):
         check_keys(body, {"name", "server_type", "image", "location", "datacenter", "labels", "networks", "firewalls",
@@ -333,7 +315,10 @@ class Api:
         found = [i for i in self.s.images.values() if str(i["id"]) == str(image) or i.get("name") == image]
         if not found or found[0]["status"] != "available":
             raise invalid("image", "image %s not found or not available" % image)
-        if any(s["name"] == name for s in self.s.servers.values()):
+        if any(s["name"] == name for s in self.s.servers.values()) or self.s.faults.phantom_conflicts.get(name, 0) > 0:
+            if not any(s["name"] == name for s in self.s.servers.values()):
+                self.s.faults.phantom_conflicts[name] -= 1
+            self.s.stats["conflicts"] += 1
             raise ApiError(409, "uniqueness_error", "server name is already used", [("name", "server name is already used")])
         server = self.new_server(name, labels, "initializing", server_type, networks, body.get("location", "fsn1"))
         server["image"] = {"id": found[0]["id"]}
@@ -342,12 +327,15 @@ class Api:
         def created(ok):
             if ok:
                 server["status"] = "starting"
+            elif self.s.faults.failed_create == "left":
+                server["status"] = "off"
             else:
                 self.s.servers.pop(server["id"], None)
 
         def started(ok):
             if ok and server["id"] in self.s.servers:
                 server["status"] = "running"
+                self.s.running_at[server["id"]] = self.s.clock()
 
         create = self.s.action("create_server", [("server", server["id"])], fail=fail, effect=created)
         start = self.s.action("start_server", [("server", server["id"])], after=create["id"], effect=started)
@@ -356,10 +344,12 @@ class Api:
     def new_server(self, name, labels, status, server_type="cpx31", networks=(), location="fsn1"):
         ident = self.s.next_id("server")
         server = {"id": ident, "name": name, "status": status, "created": now_iso(), "labels": dict(labels),
-                  "server_type": {"name": server_type}, "datacenter": {"location": {"name": location}},
+                  "server_type": {"name": server_type}, "location": {"name": location, "network_zone": "eu-central"},
                   "public_net": {"ipv4": {"ip": "203.0.113.%d" % (ident % 250 + 1)}, "ipv6": None},
                   "private_net": [{"network": n, "ip": "10.0.%d.%d" % (ident // 250 % 250, ident % 250 + 1)} for n in networks]}
         self.s.servers[ident] = server
+        if status == "running":
+            self.s.running_at[ident] = self.s.clock() - 3600
         return server
 
     def delete_server(self, ident):
@@ -377,12 +367,17 @@ class Api:
         if self.s.busy(ident):
             raise ApiError(423, "locked", "server %d is locked by a running action" % ident)
 
-        def done(ok):
-            if ok and (command == "stop_server" or server["name"] not in self.s.faults.ignore_shutdown):
+        def off():
+            if server["id"] in self.s.servers and server["status"] in ("running", "stopping"):
                 server["status"] = "off"
 
-        if command == "shutdown_server" and server["name"] not in self.s.faults.ignore_shutdown:
-            server["status"] = "stopping"
+        def done(ok):
+            # A successful shutdown action only means the ACPI request was sent; the OS may react later.
+            if ok and command == "stop_server":
+                off()
+            elif ok and server["name"] not in self.s.faults.ignore_shutdown:
+                self.s.at(self.s.faults.shutdown_seconds, off)
+
         return 201, {"action": self.s.action(command, [("server", ident)], effect=done)}
 
     # Server types
@@ -432,17 +427,18 @@ class Api:
         except ValueError:
             raise invalid("id", "must be action ids")
         entries = [self.s.actions[i] for i in sorted(set(ids)) if i in self.s.actions]
-        for entry in entries:
-            self.s.poll(entry)
         return 200, paginate([e["public"] for e in entries], query, "actions")
 
     # Load balancers
 
     def health(self, server, lb):
-        if server["name"] in self.s.faults.unhealthy:
+        since = max(self.s.running_at.get(server["id"], 0), lb.get("added_at", {}).get(server["id"], 0))
+        if server["status"] != "running" or self.s.clock() - since < self.s.faults.health_seconds:
+            status = "unknown"
+        elif server["name"] in self.s.faults.unhealthy:
             status = "unhealthy"
         else:
-            status = "healthy" if server["status"] == "running" else "unknown"
+            status = "healthy"
         return [{"listen_port": svc["listen_port"], "status": status} for svc in lb["services"]]
 
     def server_target(self, server, lb, use_private_ip):
@@ -491,6 +487,12 @@ class Api:
         raise invalid("type", "the fake knows server and label_selector targets")
 
     @staticmethod
+    def covers(target, server):
+        if target["type"] == "server":
+            return target["server"]["id"] == server["id"]
+        return matches(server["labels"], parse_selector(target["label_selector"]["selector"]))
+
+    @staticmethod
     def same(a, b):
         return a["type"] == b["type"] and a.get("server") == b.get("server") and a.get("label_selector") == b.get("label_selector")
 
@@ -504,8 +506,15 @@ class Api:
             raise ApiError(422, "load_balancer_not_attached_to_network", "load balancer is not attached to a network")
         if any(self.same(t, target) for t in lb["targets"]):
             raise ApiError(422, "target_already_defined", "the target is already defined")
+        if kind_server(target) and use_private_ip:
+            server = self.s.servers[target["server"]["id"]]
+            if not set(n["network"] for n in server["private_net"]) & set(lb["networks"]):
+                raise ApiError(422, "server_not_attached_to_network", "server %d is not attached to the load balancer's network" % server["id"])
         target["use_private_ip"] = use_private_ip
         lb["targets"].append(target)
+        now = self.s.clock()
+        for server in self.s.servers.values():
+            lb.setdefault("added_at", {}).setdefault(server["id"], now) if self.covers(target, server) else None
         return 201, {"action": self.s.action("add_target", [("load_balancer", ident)])}
 
     def remove_target(self, ident, body):
@@ -572,6 +581,9 @@ class Handler(BaseHTTPRequestHandler):
                       "correlation_id": headers["X-Correlation-Id"],
                       "auth": "ok" if auth == "Bearer " + state.token else ("missing" if auth is None else "wrong")}
             state.requests.append(record)
+            state.stats["requests"] += 1
+            state.tick()
+            lost = truncated = False
             try:
                 if raw:
                     try:
@@ -586,14 +598,32 @@ class Handler(BaseHTTPRequestHandler):
                     raise ApiError(429, "rate_limit_exceeded", "limit of %d requests per hour reached" % state.faults.rate["limit"], headers=retry)
                 if record["auth"] != "ok":
                     raise ApiError(401, "unauthorized", "unable to authenticate")
-                fault = state.faults.match(method, url.path, body)
-                if fault:
+                fault = state.faults.match(method, url.path, body, auth)
+                if isinstance(fault, ApiError):
                     raise fault
+                lost = fault == "lost"
                 status, payload = api.route(method, url.path, query, body)
+                truncated = state.faults.truncate(method)
             except ApiError as error:
                 headers.update(error.headers)
                 status, payload = error.status, error.body()
+                if error.raw is not None:
+                    payload = error.raw
             record["status"] = status
+            if status == 429:
+                state.stats["429"] += 1
+            elif status >= 500:
+                state.stats["5xx"] += 1
+            if lost:
+                # Carried out; the answer is lost on the way (the connection drops without a word).
+                state.stats["lost"] += 1
+                record["status"] = "lost"
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if truncated:
+                state.stats["truncated"] += 1
+                payload = json.dumps(payload)[: max(1, len(json.dumps(payload)) // 2)]
             self.reply(status, payload, headers)
 
     def test_path(self, method, path, raw):
@@ -602,19 +632,26 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and path == "/__requests":
             return self.reply(200, {"requests": state.requests})
         if method == "GET" and path == "/__state":
+            state.tick()
             return self.reply(200, {"servers": sorted(state.servers.values(), key=lambda s: s["id"]),
-                                    "load_balancers": [api.balancer_view(lb) for lb in state.balancers.values()]})
+                                    "load_balancers": [api.balancer_view(lb) for lb in state.balancers.values()],
+                                    "stats": state.stats})
         if method == "POST" and path == "/__faults":
-            state.faults.update(body, state)
+            try:
+                state.faults.update(body, state)
+            except ValueError as error:
+                return self.reply(400, {"error": {"code": "invalid_input", "message": str(error), "details": {}}})
             return self.reply(200, {"ok": True})
         if method == "POST" and path == "/__seed":
             return self.reply(*api.seed(body))
         return self.reply(404, {"error": {"code": "not_found", "message": "no test path " + path, "details": {}}})
 
     def reply(self, status, payload, headers=None):
-        data = json.dumps(payload).encode()
+        """Answers `payload` as JSON, or as it is when it is already text (a raw or truncated body)."""
+        text = isinstance(payload, str)
+        data = payload.encode() if text else json.dumps(payload).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", "text/html" if text and not payload.startswith("{") else "application/json")
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)

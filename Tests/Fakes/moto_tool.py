@@ -3,6 +3,8 @@
     python moto_tool.py seed ENDPOINT      -> JSON {vpc, target_group_arn, images: {role: ami}, stranger,
                                               subnet (a non-default subnet of the VPC), groups (two security groups)}
     python moto_tool.py describe ENDPOINT  -> JSON {instances: [...], targets: [...]}
+    python moto_tool.py duplicate ENDPOINT NAME -> JSON {id}: a copy of the live instance NAME with all its
+        tags, as the console's "launch more like this" makes it
 
 Credentials are moto's fakes; the region is us-east-1.
 """
@@ -82,6 +84,18 @@ def describe(endpoint):
     return {"instances": instances, "targets": targets}
 
 
+def duplicate(endpoint, name):
+    ec2, _ = clients(endpoint)
+    found = ec2.describe_instances(Filters=[{"Name": "tag:Name", "Values": [name]},
+                                            {"Name": "instance-state-name", "Values": ["pending", "running"]}])
+    original = found["Reservations"][0]["Instances"][0]
+    copy = ec2.run_instances(
+        ImageId=original["ImageId"], InstanceType=original["InstanceType"], MinCount=1, MaxCount=1,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": original.get("Tags", [])}],
+    )["Instances"][0]["InstanceId"]
+    return {"id": copy}
+
+
 if __name__ == "__main__":
     command, endpoint = sys.argv[1], sys.argv[2]
-    print(json.dumps({"seed": seed, "describe": describe}[command](endpoint)))
+    print(json.dumps({"seed": seed, "describe": describe, "duplicate": duplicate}[command](endpoint, *sys.argv[3:])))

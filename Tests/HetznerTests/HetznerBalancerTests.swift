@@ -61,7 +61,11 @@ struct HetznerBalancerTests {
         }
         let nodes = try await Self.frontals(fake, provider)
         #expect(nodes.allSatisfy { $0.privateIP?.hasPrefix("10.0.") == true })
+        try await fake.faults(["health_seconds": 600])
         try await provider.attach(nodes, role: "frontal", to: "t-lb")
+        #expect(try await provider.members(of: "t-lb", role: "frontal").values.sorted { $0.rawValue < $1.rawValue } == [.unknown, .unknown],
+                "health checks start unknown")
+        try await fake.faults(["health_seconds": 0])
         #expect(try await provider.members(of: "t-lb", role: "frontal").values.sorted { $0.rawValue < $1.rawValue } == [.healthy, .healthy])
         try await provider.detach([nodes[0]], role: "frontal", from: "t-lb")
         #expect(try await provider.members(of: "t-lb", role: "frontal").keys.sorted() == [nodes[1].id])

@@ -179,7 +179,7 @@ struct AlertContentTests {
         let alert = Alert.failure(failure, command: "up", fleet: "m", event: event, zone: zone, now: Fixture.at("2026-11-23 20:22"), overrides: [hold])
         #expect(alert.title == "Show 1 2026-11-23 21:00 +01:00: 2 of 5 frontal nodes unhealthy on the load balancer lb, 38 min before start")
         for text in ["Step: await-healthy (role frontal)", "m-frontal-1-4 (id 812, 10.0.0.7, running)", "hetzner unavailable (HTTP 503): try later [request id c0ffee]",
-                     "What the controller did: kept every node attached", "scalectl override set frontal N --reason TEXT",
+                     "What the controller did: kept every node attached", "scalectl override set frontal 1 --reason \"go on with the frontal nodes that work\"",
                      "Overrides in force:", "#3 set frontal to 5 for event #1 by ana: record audience"] {
             #expect(alert.text.contains(text), "missing \(text)")
         }

@@ -44,7 +44,7 @@ struct ExecutorTests {
         #expect(failure.summary == "1 of 3 frontal nodes could not be created")
         #expect(failure.details.first?.contains("m-frontal-1-2: resource_unavailable") == true)
         #expect(failure.providerError?.code == "resource_unavailable")
-        #expect(failure.action.contains("kept the 2 created"))
+        #expect(failure.action.contains("2 servers of these names exist"))
         #expect(Set(try await harness.nodes().map(\.name)).count == 4, "celery went on; two front-ends exist")
         let failedSteps = try await harness.store.history(limit: 1)[0].steps.filter { $0.outcome == .failed }
         #expect(failedSteps.contains { $0.target == "m-frontal-1-2" && $0.kind == "create" })

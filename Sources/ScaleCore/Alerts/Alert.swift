@@ -109,11 +109,19 @@ extension Alert {
             nodes: nodes, details: failure.details,
             providerError: failure.providerError.map(ProviderAnswer.init),
             action: failure.action,
-            commands: [
-                "scalectl status", "scalectl history", "scalectl \(command == "down" ? "down" : "up")",
-                "scalectl override set \(failure.role) N --reason TEXT",
-            ],
+            commands: suggestions(for: failure, command: command),
             at: now, overrides: overrides.map { $0.summary(zone: zone) })
+    }
+
+    /// Commands on-call can paste as printed: looking, running the same command again, and (when a role
+    /// of an `up` could not reach its count) running that role with the nodes that work.
+    static func suggestions(for failure: StepFailure, command: String) -> [String] {
+        var commands = ["scalectl status", "scalectl history --limit 3", "scalectl \(command)"]
+        let working = failure.passing ?? failure.nodes.filter { $0.state == .running }.count
+        if command != "down", failure.role != "fleet", working > 0 {
+            commands.append("scalectl override set \(failure.role) \(working) --reason \"go on with the \(failure.role) nodes that work\"")
+        }
+        return commands
     }
 
     /// `Mihiluze gala 2026-11-23 21:00 CET: 2 of 5 frontal nodes unhealthy ..., 38 min before start`

@@ -17,7 +17,7 @@ extension Executor {
                 if !attached.isEmpty { try await detach(attached, from: balancer, role: role) }
             }
             try await delete(old.filter { $0.state != .deleting }, reason: .replace, role: role, scope: scope)
-            try await awaitGone(names, role: role, scope: scope)
+            try await awaitGone(names, ids: Dictionary(grouping: old, by: \.name).mapValues { Set($0.map(\.id)) }, role: role, scope: scope)
             if state.snapshot == nil { state.snapshot = try await resolveSnapshot(role: role) }
             guard let snapshot = state.snapshot else { return }
             try await create(names, plan: state.plan, snapshot: snapshot, scope: scope)

@@ -7,9 +7,10 @@ extension Executor {
         case .resolveSnapshot:
             state.snapshot = try await resolveSnapshot(role: role)
         case .delete(let nodes, let reason):
+            for node in nodes { state.deleting[node.name, default: []].insert(node.id) }
             try await delete(nodes, reason: reason, role: role, scope: scope)
         case .awaitGone(let names):
-            try await awaitGone(names, role: role, scope: scope)
+            try await awaitGone(names, ids: state.deletedIDs(of: names, observed: scope.observed), role: role, scope: scope)
         case .create(let names):
             guard let snapshot = state.snapshot else {
                 throw StepFailure(role: role, step: step.kind, summary: "no snapshot was resolved before creating", action: "created nothing")
@@ -85,16 +86,38 @@ extension Executor {
         }
         let failed = results.compactMap { name, result in if case .failure(let error) = result { (name, error) } else { nil } }
         guard !failed.isEmpty else { return }
-        let made = results.compactMap { try? $0.1.get() }
+        // What exists now, not what the answers said: a failed create action or a lost answer can leave
+        // a server (powered off, billing) that no answer reported (issue 17, point 3).
+        let wanted = Set(names)
+        let listed = try? await scope.watcher.fresh()
+        let existing = listed?.filter { $0.role == role && wanted.contains($0.name) }
+            ?? results.compactMap { try? $0.1.get() }
         throw StepFailure(
             role: role, step: "create",
             summary: "\(failed.count) of \(names.count) \(role) nodes could not be created",
-            nodes: made, details: failed.map { "\($0.0): \($0.1.code): \($0.1.message)" + ($0.1.hint.map { " (\($0))" } ?? "") },
+            nodes: existing,
+            details: failed.map { "\($0.0): \($0.1.code): \($0.1.message)" + ($0.1.hint.map { " (\($0))" } ?? "") }
+                + existing.map { "exists: \($0.summary); \(Self.nextRun(for: $0))" },
             providerError: failed[0].1,
-            action: made.isEmpty
-                ? "created none; a re-run creates them"
-                : "kept the \(made.count) created (\(made.map(\.name).joined(separator: ", "))); a re-run creates only the missing ones"
+            action: Self.createAction(existing: existing, listed: listed != nil)
         )
+    }
+
+    /// What the next `up` does with a node of the role that exists after a failed create.
+    static func nextRun(for node: Node) -> String {
+        switch node.state {
+        case .running, .creating: "the next run keeps it"
+        case .off, .error, .stopping: "billing while \(node.state.rawValue); the next run deletes and creates it again"
+        case .deleting: "being deleted; the next run creates it again"
+        }
+    }
+
+    private static func createAction(existing: [Node], listed: Bool) -> String {
+        let known = listed ? "" : " (the fleet could not be listed again; these are the ones the provider confirmed)"
+        guard !existing.isEmpty else { return "no server of these names exists\(known); a re-run creates them" }
+        return "\(existing.count) server\(existing.count == 1 ? "" : "s") of these names exist\(known): "
+            + existing.map { "\($0.name) (\($0.state.rawValue))" }.joined(separator: ", ")
+            + "; a re-run keeps the running and booting ones, replaces the others and creates the missing ones"
     }
 
     /// Creates one node. Before any retry the name is looked up, so a create that did happen is never repeated.
@@ -120,20 +143,20 @@ extension Executor {
                 return .success(node)
             } catch let error as ProviderError {
                 let nameTaken = error.code == ProviderError.nameTakenCode
-                guard nameTaken || (error.isRetryable && attempt < calls.policy.maxAttempts) else {
+                guard (nameTaken || error.isRetryable) && attempt < calls.policy.maxAttempts else {
                     if error.code != "circuit_open" { try? await journal.record(.failed(name: spec.name, at: clock.now())) }
                     return .failure(error)
                 }
-                // Look before trying again: the create may have happened although the answer was lost.
+                // Look before trying again: the create may have happened although the answer was lost, and a
+                // name the provider calls taken while no server holds it may be a lookup that lags the
+                // create: look again, then try again (issue 17, point 8).
                 switch await lookUp(spec) {
                 case .success(let node?): return .success(node)
-                case .success(nil) where nameTaken: return .failure(error)
                 case .success(nil): break
                 case .failure(let lookUpError): return .failure(lookUpError)
                 }
-                if case .yes(let after) = error.retry {
-                    try? await clock.sleep(for: calls.policy.delay(afterAttempt: attempt, requested: after))
-                }
+                let requested: Duration? = if case .yes(let after) = error.retry { after } else { nil }
+                try? await clock.sleep(for: calls.policy.delay(afterAttempt: attempt, requested: requested))
             } catch {
                 return .failure(ProviderError(provider: provider.name, operation: "create \(spec.name)", code: "unexpected", message: "\(error)"))
             }
@@ -192,34 +215,40 @@ extension Executor {
         }
     }
 
-    func awaitGone(_ names: [String], role: String, scope: RunScope) async throws {
+    /// Waits until the deleted servers are gone. A name whose deleted ids are known waits for those ids,
+    /// not the name: when a duplicate carried the name, the kept node still has it (issue 17, point 10).
+    func awaitGone(_ names: [String], ids: [String: Set<String>] = [:], role: String, scope: RunScope) async throws {
         await scope.watcher.resetPace()
         let deadline = clock.now() + settings.goneTimeout
         var seen = 0
         var reported = -1
         var pending = Set(names)
+        func stillThere(_ name: String, in nodes: [Node]) -> [Node] {
+            let same = nodes.filter { $0.name == name }
+            guard let wanted = ids[name], !wanted.isEmpty else { return same }
+            return same.filter { wanted.contains($0.id) }
+        }
         while true {
-                let listing = try await scope.watcher.next(after: seen)
-                seen = listing.generation
-                let present = Set(listing.nodes.map(\.name))
-                for name in pending where !present.contains(name) {
-                    try? await journal.record(.gone(name: name, at: clock.now()))
-                    pending.remove(name)
-                }
-                if names.count - pending.count != reported {
-                    reported = names.count - pending.count
-                    progress.report(.counted(role: role, what: "gone", done: reported, total: names.count))
-                }
-                if pending.isEmpty { return }
-                if clock.now() >= deadline {
-                    let left = listing.nodes.filter { pending.contains($0.name) }
-                    throw StepFailure(
-                        role: role, step: "await-gone",
-                        summary: "\(left.count) of \(names.count) \(role) nodes still exist \(DurationText.format(settings.goneTimeout)) after deletion and may still be billing",
-                        nodes: left, details: left.map(\.summary),
-                        action: "left them; run `scalectl down` again or delete them in the provider's console"
-                    )
-                }
+            let listing = try await scope.watcher.next(after: seen)
+            seen = listing.generation
+            for name in pending where stillThere(name, in: listing.nodes).isEmpty {
+                if listing.nodes.allSatisfy({ $0.name != name }) { try? await journal.record(.gone(name: name, at: clock.now())) }
+                pending.remove(name)
+            }
+            if names.count - pending.count != reported {
+                reported = names.count - pending.count
+                progress.report(.counted(role: role, what: "gone", done: reported, total: names.count))
+            }
+            if pending.isEmpty { return }
+            if clock.now() >= deadline {
+                let left = pending.sorted().flatMap { stillThere($0, in: listing.nodes) }
+                throw StepFailure(
+                    role: role, step: "await-gone",
+                    summary: "\(left.count) of \(names.count) \(role) nodes still exist \(DurationText.format(settings.goneTimeout)) after deletion and may still be billing",
+                    nodes: left, details: left.map(\.summary),
+                    action: "left them; run `\(scope.rerun)` again, or delete them in the provider's console"
+                )
+            }
         }
     }
 
@@ -256,7 +285,7 @@ extension Executor {
             summary: "\(failures.count) of \(nodes.count) \(role) nodes could not be deleted and may still be billing",
             nodes: failures.map(\.0), details: failures.map { "\($0.0.summary): \($0.1.code): \($0.1.message)" },
             providerError: failures[0].1,
-            action: "deleted the others; run `scalectl down` again to retry"
+            action: "deleted the others; run `\(scope.rerun)` again to retry"
         )
     }
 

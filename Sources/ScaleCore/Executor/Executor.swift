@@ -75,6 +75,7 @@ public struct Executor: Sendable {
     public func execute(_ plan: Plan, observed: Observation? = nil) async -> ExecutionReport {
         let started = clock.now()
         let scope = RunScope(
+            mode: plan.mode,
             watcher: FleetWatcher(provider: provider, calls: calls, clock: clock, interval: settings.pollInterval),
             limiter: Limiter(limit: settings.concurrency),
             tally: Tally(),
@@ -259,11 +260,16 @@ public struct Executor: Sendable {
 
 /// What the role pipelines of one run share.
 struct RunScope: Sendable {
+    let mode: Plan.Mode
     let watcher: FleetWatcher
     let limiter: Limiter
     let tally: Tally
     /// The listing the plan was made from, if any.
     let observed: Observation?
+
+    /// The command that runs this plan's mode again: `scalectl down` would tear down a fleet whose
+    /// `up` failed to delete a broken node.
+    var rerun: String { mode == .down ? "scalectl down" : "scalectl up" }
 }
 
 /// Nodes created and deleted during the run.
@@ -288,10 +294,22 @@ struct PipelineState {
     var replaced: [String] = []
     /// Nodes left behind by a degraded gate: later gates do not wait for them.
     var excluded = Set<String>()
+    /// Name → ids of the servers this pipeline asked to delete.
+    var deleting: [String: Set<String>] = [:]
     var warnings: [String] = []
 
     init(plan: RolePlan) { self.plan = plan }
 
     /// The names a gate checks: the step's, minus nodes a degraded gate left behind.
     func gated(_ names: [String]) -> [String] { names.filter { !excluded.contains($0) } }
+
+    /// The ids to wait on for each name: those this pipeline deleted, else those the run saw `deleting`.
+    func deletedIDs(of names: [String], observed: Observation?) -> [String: Set<String>] {
+        var ids: [String: Set<String>] = [:]
+        for name in names {
+            let known = deleting[name] ?? Set((observed?.nodes ?? []).filter { $0.name == name && $0.state == .deleting }.map(\.id))
+            if !known.isEmpty { ids[name] = known }
+        }
+        return ids
+    }
 }

@@ -3,7 +3,8 @@ import Foundation
 /// Lists the fleet for every waiting pipeline at once: one provider call per poll interval, whatever
 /// the number of roles and nodes waiting. The interval grows by half after each listing, up to four
 /// times the base, and starts again from the base when a new wait begins: a boot that takes minutes
-/// costs a handful of calls, not one every few seconds.
+/// costs a handful of calls, not one every few seconds. When the last waiter leaves (cancelled), the
+/// listing in flight is cancelled.
 actor FleetWatcher {
     private let provider: any CloudProvider
     private let calls: ProviderCalls
@@ -14,6 +15,7 @@ actor FleetWatcher {
     private var latest: [Node] = []
     private var lastFetch: Date?
     private var inflight: Task<[Node], any Error>?
+    private var waiters = SharedWaiters()
 
     init(provider: any CloudProvider, calls: ProviderCalls, clock: any ScaleClock, interval: Duration) {
         self.provider = provider
@@ -41,8 +43,14 @@ actor FleetWatcher {
         if generation > seen { return (generation, latest) }
         let task = inflight ?? startFetch()
         inflight = task
+        let waiter = waiters.enter()
+        defer { waiters.leave(waiter) }
         do {
-            let nodes = try await task.value
+            let nodes = try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                Task { await self.abandon(waiter) }
+            }
             if inflight == task {
                 inflight = nil
                 generation += 1
@@ -53,6 +61,15 @@ actor FleetWatcher {
         } catch {
             if inflight == task { inflight = nil }
             throw error
+        }
+    }
+
+    /// A waiter was cancelled: once no waiter is left, the listing in flight is cancelled too.
+    private func abandon(_ waiter: Int) {
+        waiters.leave(waiter)
+        if waiters.isEmpty {
+            inflight?.cancel()
+            inflight = nil
         }
     }
 

@@ -22,10 +22,13 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     public var retry: Retry
     /// What the error means for on-call and what to do, when known.
     public var hint: String?
+    /// ``ProviderCalls`` already retried this request as far as it may and counted it for the breaker:
+    /// callers wrapping the whole operation must neither repeat nor count it again.
+    public var settled = false
 
     public init(
         provider: String, operation: String, status: Int? = nil, code: String, message: String,
-        requestID: String? = nil, retry: Retry = .no, hint: String? = nil
+        requestID: String? = nil, retry: Retry = .no, hint: String? = nil, settled: Bool = false
     ) {
         self.provider = provider
         self.operation = operation
@@ -35,6 +38,7 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         self.requestID = requestID
         self.retry = retry
         self.hint = hint
+        self.settled = settled
     }
 
     /// The code a provider uses when a create fails because the name is taken (Hetzner's own word);
@@ -49,6 +53,19 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     public var isRetryable: Bool { if case .yes = retry { true } else { false } }
+
+    /// Codes by which providers ask a client to slow down (Hetzner's 429, AWS's throttling family).
+    public static let throttleCodes: Set<String> = [
+        "rate_limit_exceeded", "RequestLimitExceeded", "Throttling", "ThrottlingException", "RequestThrottled",
+        "RequestThrottledException", "TooManyRequestsException", "SlowDown",
+    ]
+
+    /// The provider asked to slow down: a reason to wait, never a sign that it is failing.
+    public var isThrottle: Bool { status == 429 || Self.throttleCodes.contains(code) }
+
+    /// No answer came back (timeout, connection dropped) or a gateway gave up waiting: the provider may
+    /// have carried the request out. A mutation is not sent again blindly after this; look first.
+    public var outcomeUnknown: Bool { status == nil ? ["timeout", "unreachable"].contains(code) : status == 504 }
 
     public var description: String {
         var text = "\(provider): \(operation) failed: \(code)"

@@ -27,6 +27,13 @@ public struct RateLimitState: Sendable, Hashable {
 /// A provider that reports its request budget, so calls can slow down before the provider refuses them.
 public protocol RateLimitReporting: Sendable {
     func rateLimitState() async -> RateLimitState?
+    /// True when the provider sends each HTTP request through ``ProviderCalls/request(_:_:effect:_:)``,
+    /// which paces it; the operation around it then is not paced again.
+    var pacesEachRequest: Bool { get }
+}
+
+extension RateLimitReporting {
+    public var pacesEachRequest: Bool { false }
 }
 
 /// The client side of a request budget: from what the provider last reported, plus what refilled since,

@@ -32,6 +32,24 @@ struct AWSQueryClient: Sendable {
     /// Calls `action` with `parameters` (in order, after `Action` and `Version`).
     /// - Parameter operation: what the call is for, as error messages name it (`create t-frontal-1-2`).
     func call(_ service: AWSService, _ action: String, _ parameters: [(String, String)], operation: String) async throws -> XMLTree {
+        try await ProviderCalls.request("\(service.rawValue):\(action)", operation, effect: Self.effect(of: action)) {
+            do {
+                return try await send(service, action, parameters, operation: operation)
+            } catch let error as ProviderError {
+                throw error.scrubbed(of: [credentials.secretAccessKey] + (credentials.sessionToken.map { [$0] } ?? []))
+            }
+        }
+    }
+
+    /// Reads are retried freely, and so are the actions AWS documents as idempotent; `RunInstances`
+    /// (and anything unknown) is sent again only when AWS refused it.
+    static func effect(of action: String) -> ProviderCalls.Effect {
+        if action.hasPrefix("Describe") { return .read }
+        return ["TerminateInstances", "StopInstances", "RegisterTargets", "DeregisterTargets", "CreateTags", "DeleteTags"].contains(action)
+            ? .idempotent : .mutation
+    }
+
+    private func send(_ service: AWSService, _ action: String, _ parameters: [(String, String)], operation: String) async throws -> XMLTree {
         guard let url = endpoint ?? service.defaultEndpoint(region: region) else {
             throw ProviderError(
                 provider: "aws", operation: operation, code: "bad_endpoint",

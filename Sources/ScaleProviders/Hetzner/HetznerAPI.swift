@@ -33,12 +33,14 @@ struct HetznerAPI: Sendable {
         return encoder
     }()
 
-    func get<T: Decodable>(_ path: String, query: [(String, String)] = [], as type: T.Type, operation: String) async throws -> T {
-        try decode(type, try await send("GET", path, query: query, operation: operation), operation: operation)
+    /// A read: retried freely by ``ProviderCalls``; a truncated or malformed answer is read again.
+    func get<T: Decodable & Sendable>(_ path: String, query: [(String, String)] = [], as type: T.Type, operation: String) async throws -> T {
+        try await exchange("GET", path, query: query, effect: .read, as: type, operation: operation)
     }
 
-    /// POSTs `body` as JSON, or nothing (the server actions take no body).
-    func post<T: Decodable>(_ path: String, body: (any Encodable)? = nil, as type: T.Type, operation: String) async throws -> T {
+    /// POSTs `body` as JSON, or nothing (the server actions take no body): a mutation, sent again only
+    /// when Hetzner answered that it did not carry it out.
+    func post<T: Decodable & Sendable>(_ path: String, body: (any Encodable)? = nil, as type: T.Type, operation: String) async throws -> T {
         var data: Data?
         if let body {
             do {
@@ -47,29 +49,71 @@ struct HetznerAPI: Sendable {
                 throw ProviderError(provider: HetznerFailure.provider, operation: operation, code: "unexpected", message: "could not encode the request: \(error)")
             }
         }
-        return try decode(type, try await send("POST", path, body: data, operation: operation), operation: operation)
+        return try await exchange("POST", path, body: data, effect: .mutation, as: type, operation: operation)
     }
 
-    func delete<T: Decodable>(_ path: String, as type: T.Type, operation: String) async throws -> T {
-        try decode(type, try await send("DELETE", path, operation: operation), operation: operation)
+    func delete<T: Decodable & Sendable>(_ path: String, as type: T.Type, operation: String) async throws -> T {
+        try await exchange("DELETE", path, effect: .mutation, as: type, operation: operation)
     }
 
     /// Every item of a paginated list, following `meta.pagination.next_page` until it is null, or until a
-    /// page holds an item `enough` accepts.
-    func all<Page: Decodable, Item>(
+    /// page holds an item `enough` accepts. Pages that disagree on `total_entries` (the list changed
+    /// while it was read) are read again from the first page; if they still disagree the listing fails.
+    func all<Page: Hetzner.Paged & Sendable, Item>(
         _ path: String, query: [(String, String)] = [], page type: Page.Type, operation: String,
-        items: (Page) -> [Item], next: (Page) -> Int?, enough: (Item) -> Bool = { _ in false }
+        items: (Page) -> [Item], enough: (Item) -> Bool = { _ in false }
     ) async throws -> [Item] {
-        var collected: [Item] = []
-        var page = 1
-        for _ in 0..<10_000 {
-            let answer = try await get(path, query: query + [("page", String(page)), ("per_page", String(perPage))], as: type, operation: operation)
-            collected += items(answer)
-            if collected.contains(where: enough) { return collected }
-            guard let following = next(answer), following > page else { return collected }
-            page = following
+        var totals: [Int] = []
+        for _ in 0..<Self.listingAttempts {
+            var collected: [Item] = []
+            var page = 1
+            var total: Int?
+            var consistent = true
+            for _ in 0..<10_000 {
+                let answer = try await get(path, query: query + [("page", String(page)), ("per_page", String(perPage))], as: type, operation: operation)
+                collected += items(answer)
+                if collected.contains(where: enough) { return collected }
+                if let reported = answer.meta?.pagination?.totalEntries {
+                    if let total, total != reported {
+                        totals = [total, reported]
+                        consistent = false
+                        break
+                    }
+                    total = reported
+                }
+                guard let following = answer.meta?.pagination?.nextPage, following > page else { break }
+                page = following
+            }
+            if consistent { return collected }
+            logger.info("Hetzner pages disagreed; listing again", metadata: ["http.path": "\(path)", "list.totals": "\(totals)"])
         }
-        return collected
+        throw ProviderError(
+            provider: HetznerFailure.provider, operation: operation, code: "inconsistent_pages",
+            message: "the pages of \(path) disagreed on the number of entries (\(totals.map(String.init).joined(separator: " then "))) in \(Self.listingAttempts) listings in a row",
+            retry: .yes(after: nil),
+            hint: "the project changed faster than it could be listed; run the command again")
+    }
+
+    /// Listings read again when their pages disagree, before giving up.
+    static let listingAttempts = 3
+
+    /// One request through the run's ``ProviderCalls``, its answer decoded in the same attempt.
+    private func exchange<T: Decodable & Sendable>(
+        _ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil, effect: ProviderCalls.Effect,
+        as type: T.Type, operation: String
+    ) async throws -> T {
+        try await ProviderCalls.request(Self.kind(method, path), operation, effect: effect) {
+            do {
+                return try decode(type, try await send(method, path, query: query, body: body, operation: operation), operation: operation, rereadable: effect == .read)
+            } catch let error as ProviderError {
+                throw error.scrubbed(of: [token])
+            }
+        }
+    }
+
+    /// The kind a request is counted under: `GET /servers`, `POST /servers/{id}/actions/shutdown`.
+    static func kind(_ method: String, _ path: String) -> String {
+        "\(method) " + path.split(separator: "/").map { $0.allSatisfy(\.isNumber) ? "{id}" : String($0) }.joined(separator: "/").prefixed("/")
     }
 
     /// Sends one request and returns a 2xx answer; anything else is thrown as a ``ProviderError``.
@@ -96,13 +140,16 @@ struct HetznerAPI: Sendable {
         return response
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, operation: String) throws -> T {
+    /// - Parameter rereadable: a garbled answer to a read is worth reading again; a mutation's was carried out.
+    private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, operation: String, rereadable: Bool) throws -> T {
         do {
             return try Hetzner.decoder.decode(type, from: response.body)
         } catch {
-            throw HetznerFailure.malformed(
+            var failure = HetznerFailure.malformed(
                 operation, "could not read the answer (HTTP \(response.status)) as \(T.self): \(Self.describe(error))",
                 requestID: response.headers["x-correlation-id"])
+            if rereadable { failure.retry = .yes(after: nil) }
+            throw failure
         }
     }
 
@@ -128,4 +175,8 @@ struct HetznerAPI: Sendable {
         default: "\(error)"
         }
     }
+}
+
+extension String {
+    fileprivate func prefixed(_ prefix: String) -> String { hasPrefix(prefix) ? self : prefix + self }
 }

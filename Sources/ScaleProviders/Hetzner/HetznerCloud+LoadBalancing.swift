@@ -47,12 +47,14 @@ extension HetznerCloud: LoadBalancing {
         for node in nodes { ids.insert(try ownedServerID(node, operation: operation)) }
         var started: [Hetzner.Action] = []
         for server in ids.sorted() where targets.servers[server] != nil {
-            started.append(try await removeTarget(.server(server, usePrivateIP: nil), from: found.id, operation: operation))
+            if let action = try await removeTarget(.server(server, usePrivateIP: nil), from: found.id, operation: operation) { started.append(action) }
         }
         if targets.selector != nil {
             let resolved = Set(targets.resolved.keys)
             if resolved.isSubset(of: ids) {
-                started.append(try await removeTarget(.selector(roleSelector(role), usePrivateIP: nil), from: found.id, operation: operation))
+                if let action = try await removeTarget(.selector(roleSelector(role), usePrivateIP: nil), from: found.id, operation: operation) {
+                    started.append(action)
+                }
             } else if !resolved.isDisjoint(with: ids) {
                 logger.info(
                     "Label-selector target kept; the detached nodes leave it when deleted",
@@ -71,13 +73,30 @@ extension HetznerCloud: LoadBalancing {
             started.append(answer.action)
         } catch let error as ProviderError where error.code == "target_already_defined" {
             return
+        } catch let error as ProviderError where error.outcomeUnknown {
+            // The answer was lost: asking again is safe, Hetzner refuses a target defined twice.
+            try await addTarget(target, to: balancer, operation: operation, into: &started)
         }
     }
 
-    private func removeTarget(_ target: Hetzner.TargetRequest, from balancer: Int, operation: String) async throws -> Hetzner.Action {
-        try await api.post(
-            "/load_balancers/\(balancer)/actions/remove_target", body: target, as: Hetzner.ActionAnswer.self, operation: operation
-        ).action
+    /// Removes a target; the action, or nil when a lost answer turned out to have removed it already.
+    private func removeTarget(_ target: Hetzner.TargetRequest, from balancer: Int, operation: String) async throws -> Hetzner.Action? {
+        do {
+            return try await api.post(
+                "/load_balancers/\(balancer)/actions/remove_target", body: target, as: Hetzner.ActionAnswer.self, operation: operation
+            ).action
+        } catch let error as ProviderError where error.outcomeUnknown {
+            // The answer was lost: look whether the target is still there before asking again.
+            let found = try await api.get("/load_balancers/\(balancer)", as: Hetzner.LoadBalancerAnswer.self, operation: operation).loadBalancer
+            let present = found.targets.contains { existing in
+                existing.type == target.type && existing.server?.id == target.server?.id
+                    && existing.labelSelector?.selector == target.labelSelector?.selector
+            }
+            guard present else { return nil }
+            return try await api.post(
+                "/load_balancers/\(balancer)/actions/remove_target", body: target, as: Hetzner.ActionAnswer.self, operation: operation
+            ).action
+        }
     }
 
     /// The balancer's id: remembered after the first look-up by name.

@@ -51,8 +51,7 @@ extension HetznerCloud: ServerTypeAvailability, QuotaReporting, BalancerLookup {
             "/servers", query: [("page", "1"), ("per_page", "1")], as: Hetzner.ServerCount.self, operation: "count the project's servers")
         if let total = first.meta?.pagination?.totalEntries { return ServerQuota(used: total, limit: nil, scope: "project") }
         let all = try await api.all(
-            "/servers", page: Hetzner.ServerList.self, operation: "count the project's servers", items: \.servers,
-            next: { $0.meta?.pagination?.nextPage })
+            "/servers", page: Hetzner.ServerList.self, operation: "count the project's servers", items: \.servers)
         return ServerQuota(used: all.count, limit: nil, scope: "project")
     }
 

@@ -52,6 +52,9 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
 
     public func rateLimitState() async -> RateLimitState? { await api.rateLimit.state }
 
+    /// Each request goes through ``ProviderCalls/request(_:_:effect:_:)``, which paces it.
+    public var pacesEachRequest: Bool { true }
+
     // MARK: CloudProvider
 
     public func newestSnapshot(role: String, selector: String) async throws -> Snapshot? {
@@ -59,8 +62,7 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
         let images = try await api.all(
             "/images",
             query: [("type", "snapshot"), ("status", "available"), ("label_selector", selector), ("sort", "created:desc")],
-            page: Hetzner.ImageList.self, operation: "find the newest \(role) snapshot", items: \.images,
-            next: { $0.meta?.pagination?.nextPage }, enough: usable)
+            page: Hetzner.ImageList.self, operation: "find the newest \(role) snapshot", items: \.images, enough: usable)
         guard let newest = images.filter(usable).max(by: { $0.created < $1.created }) else { return nil }
         return Snapshot(id: String(newest.id), name: newest.description ?? newest.name ?? "snapshot \(newest.id)", createdAt: newest.created)
     }
@@ -96,6 +98,15 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
             answer = try await api.delete("/servers/\(id)", as: Hetzner.ActionAnswer.self, operation: operation)
         } catch let error as ProviderError where error.status == 404 {
             return
+        } catch let error as ProviderError where error.outcomeUnknown {
+            // The answer was lost: Hetzner may have started deleting. Look before asking again.
+            guard let status = try await serverStatus(id, operation: operation), status != "deleting" else { return }
+            logger.info("Delete answer lost and the server is still there; asking again", metadata: ["node.name": "\(node.name)", "server.id": "\(id)"])
+            do {
+                answer = try await api.delete("/servers/\(id)", as: Hetzner.ActionAnswer.self, operation: operation)
+            } catch let error as ProviderError where error.status == 404 {
+                return
+            }
         }
         try await finish([answer.action], operation: operation)
     }
@@ -103,13 +114,19 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
     // MARK: GracefulShutdown
 
     /// Asks the OS to shut down (ACPI), waits up to `shutdownTimeout` for the server to be `off`, then
-    /// cuts the power. A server already gone is not an error.
+    /// cuts the power. A server already gone is not an error. The shutdown action's success only means
+    /// the request reached the server: whether it goes `off` is read from its status.
     public func shutDown(_ node: Node) async throws {
         let operation = "shut down \(node.name)"
         let id = try ownedServerID(node, operation: operation)
         do {
-            let asked = try await api.post("/servers/\(id)/actions/shutdown", as: Hetzner.ActionAnswer.self, operation: operation)
-            try await finish([asked.action], operation: operation)
+            do {
+                let asked = try await api.post("/servers/\(id)/actions/shutdown", as: Hetzner.ActionAnswer.self, operation: operation)
+                try await finish([asked.action], operation: operation)
+            } catch let error as ProviderError where error.outcomeUnknown {
+                // The answer was lost; the request may have reached the server: wait for it as if it had.
+                logger.info("Shutdown answer lost; waiting for the server as if it was sent", metadata: ["node.name": "\(node.name)", "server.id": "\(id)"])
+            }
             do {
                 try await statuses.wait(
                     for: [id], timeout: settings.shutdownTimeout, timedOut: { ShutdownTimedOut() },
@@ -118,10 +135,24 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
             } catch is ShutdownTimedOut {
                 logger.info("Graceful shutdown timed out; powering off", metadata: ["node.name": "\(node.name)", "server.id": "\(id)"])
             }
-            let cut = try await api.post("/servers/\(id)/actions/poweroff", as: Hetzner.ActionAnswer.self, operation: "power off \(node.name)")
-            try await finish([cut.action], operation: "power off \(node.name)")
+            do {
+                let cut = try await api.post("/servers/\(id)/actions/poweroff", as: Hetzner.ActionAnswer.self, operation: "power off \(node.name)")
+                try await finish([cut.action], operation: "power off \(node.name)")
+            } catch let error as ProviderError where error.outcomeUnknown {
+                // Deleting follows, and a running server is deleted all the same.
+                logger.info("Power-off answer lost; going on to delete", metadata: ["node.name": "\(node.name)", "server.id": "\(id)"])
+            }
         } catch let error as ProviderError where error.status == 404 {
             return
+        }
+    }
+
+    /// A server's status by id, nil when it is gone.
+    func serverStatus(_ id: Int, operation: String) async throws -> String? {
+        do {
+            return try await api.get("/servers/\(id)", as: Hetzner.ServerAnswer.self, operation: operation).server.status
+        } catch let error as ProviderError where error.status == 404 {
+            return nil
         }
     }
 
@@ -175,7 +206,7 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
     static func listServers(_ selector: String, api: HetznerAPI, operation: String) async throws -> [Hetzner.Server] {
         try await api.all(
             "/servers", query: [("label_selector", selector)], page: Hetzner.ServerList.self, operation: operation,
-            items: \.servers, next: { $0.meta?.pagination?.nextPage })
+            items: \.servers)
     }
 
     /// The actions asked, 50 ids a request (the API's page size at most), every page followed.
@@ -186,7 +217,7 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
             let polled = try await api.all(
                 "/actions", query: chunk.map { ("id", String($0)) }, page: Hetzner.ActionList.self,
                 operation: "poll actions \(chunk.map(String.init).joined(separator: ", "))",
-                items: \.actions, next: { $0.meta?.pagination?.nextPage })
+                items: \.actions)
             for action in polled where found.keys.contains(action.id) { found[action.id] = action }
         }
         return found

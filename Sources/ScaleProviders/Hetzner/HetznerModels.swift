@@ -5,11 +5,17 @@ import ScaleCore
 enum Hetzner {
     struct Pagination: Decodable {
         var nextPage: Int?
-        enum CodingKeys: String, CodingKey { case nextPage = "next_page" }
+        var totalEntries: Int?
+        enum CodingKeys: String, CodingKey { case nextPage = "next_page", totalEntries = "total_entries" }
     }
 
     struct Meta: Decodable {
         var pagination: Pagination?
+    }
+
+    /// A page of a paginated list.
+    protocol Paged: Decodable {
+        var meta: Meta? { get }
     }
 
     struct ServerType: Decodable {
@@ -117,22 +123,22 @@ enum Hetzner {
 
     // Answers, one per call.
 
-    struct ServerList: Decodable {
+    struct ServerList: Paged {
         var servers: [Server]
         var meta: Meta?
     }
 
-    struct ImageList: Decodable {
+    struct ImageList: Paged {
         var images: [Image]
         var meta: Meta?
     }
 
-    struct ActionList: Decodable {
+    struct ActionList: Paged {
         var actions: [Action]
         var meta: Meta?
     }
 
-    struct LoadBalancerList: Decodable {
+    struct LoadBalancerList: Paged {
         var loadBalancers: [LoadBalancer]
         var meta: Meta?
         enum CodingKeys: String, CodingKey { case loadBalancers = "load_balancers", meta }
@@ -152,6 +158,10 @@ enum Hetzner {
 
     struct ActionAnswer: Decodable {
         var action: Action
+    }
+
+    struct ServerAnswer: Decodable {
+        var server: Server
     }
 
     /// Keys are spelled out (no snake-case strategy), so label keys travel unchanged.

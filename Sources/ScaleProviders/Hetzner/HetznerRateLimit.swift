@@ -13,12 +13,15 @@ actor HetznerRateLimit {
     }
 
     /// The budget in a set of (lower-case) headers, or nil when they are missing or not numbers.
-    static func state(from headers: [String: String], now: Date) -> RateLimitState? {
+    ///
+    /// `RateLimit-Reset` is a wall-clock Unix time; it is moved into the frame of `now` (the controller's
+    /// clock, which an `--at` rehearsal shifts), or a rehearsal days away would read it as days to wait.
+    static func state(from headers: [String: String], now: Date, wallClock: Date = Date()) -> RateLimitState? {
         func number(_ name: String) -> Int? { headers[name].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
         guard let limit = number("ratelimit-limit"), let remaining = number("ratelimit-remaining"),
               let reset = number("ratelimit-reset")
         else { return nil }
-        return RateLimitState(
-            limit: limit, remaining: remaining, reset: Date(timeIntervalSince1970: TimeInterval(reset)), observedAt: now)
+        let untilReset = TimeInterval(reset) - wallClock.timeIntervalSince1970
+        return RateLimitState(limit: limit, remaining: remaining, reset: now.addingTimeInterval(untilReset), observedAt: now)
     }
 }
