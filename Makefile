@@ -8,9 +8,10 @@ VENV := .venv
 deps:
 	@scripts/install-system-deps.sh libcurl4-openssl-dev libsqlite3-dev
 
-# Test servers from Debian: Redis is the Celery workers' broker in the readiness tests.
+# Test servers from Debian: Redis is the Celery workers' broker in the readiness tests; Chromium renders
+# the on-call page in the page tests (headless).
 test-deps:
-	@scripts/install-system-deps.sh redis-server
+	@scripts/install-system-deps.sh redis-server chromium
 
 build: deps
 	$(SWIFT) build
@@ -45,7 +46,7 @@ $(VENV)/.installed: scripts/test-requirements.txt
 # Suites run in parallel: executor and coordinator tests run on virtual time, end-to-end tests wait for
 # conditions, not for time. The suites whose subject is wall-clock time itself (the daemon's window edges,
 # real Celery workers joining a broker) run afterwards, one at a time, so a loaded machine cannot starve them.
-REALTIME_SUITES := DaemonTests|CeleryReadinessTests
+REALTIME_SUITES := DaemonTests|CeleryReadinessTests|PageTests
 test: build venv test-deps
 	$(SWIFT) test --skip '$(REALTIME_SUITES)'
 	$(SWIFT) test --skip-build --no-parallel --filter '$(REALTIME_SUITES)'

@@ -8,7 +8,9 @@ struct DaemonCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalFlags
 
-    @Option(name: .long, help: ArgumentHelp("Serve /metrics and /status here (default: [daemon] metrics).", valueName: "host:port"))
+    @Option(
+        name: [.customLong("http"), .customLong("metrics")],
+        help: ArgumentHelp("Serve the page at /, /metrics and /status here (default: [daemon] http).", valueName: "host:port"))
     var metrics: String?
 
     func run() async throws {

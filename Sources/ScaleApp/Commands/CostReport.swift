@@ -29,9 +29,7 @@ public struct CostReport: Sendable {
         if let eventID, cost.events.isEmpty {
             throw InputError("the ledger holds no node of event #\(eventID)\(from == nil ? "" : " since \(TimeText.local(from!, zone: zone))"); `scalectl cost` lists the events that have some")
         }
-        let labels = Set(cost.events.compactMap(\.event))
-        let events = Dictionary(uniqueKeysWithValues: try await context.store.events().filter { labels.contains($0.label) }.map { ($0.label, $0) })
-        let output = CostOutput(cost, fleet: context.fleet.fleet, provider: context.configuration.provider.kind, events: events)
+        let output = try await output(cost)
         if context.console.json {
             context.console.emit(output)
         } else {
@@ -42,6 +40,13 @@ public struct CostReport: Sendable {
             }
         }
         return .ok
+    }
+
+    /// `cost --json`, and the page's money: the priced ledger with the calendar's names for its events.
+    func output(_ cost: FleetCost) async throws -> CostOutput {
+        let labels = Set(cost.events.compactMap(\.event))
+        let events = Dictionary(uniqueKeysWithValues: try await context.store.events().filter { labels.contains($0.label) }.map { ($0.label, $0) })
+        return CostOutput(cost, fleet: context.fleet.fleet, provider: context.configuration.provider.kind, events: events)
     }
 
     /// The ledger priced now, for the events asked.

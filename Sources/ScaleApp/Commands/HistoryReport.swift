@@ -17,9 +17,7 @@ public struct HistoryReport: Sendable {
     public func run(limit: Int) async throws -> ExitStatus {
         let history = try await context.store.history(limit: limit)
         if context.console.json {
-            context.console.emit(history.map { entry in
-                Output(run: entry.run, durationSeconds: entry.run.endedAt.map { $0.timeIntervalSince(entry.run.startedAt) }, steps: entry.steps)
-            })
+            context.console.emit(Self.entries(history))
             return .ok
         }
         if history.isEmpty { context.console.line("no runs yet") }
@@ -31,6 +29,13 @@ public struct HistoryReport: Sendable {
             for line in Self.timings(steps) { context.console.line("     \(line)") }
         }
         return .ok
+    }
+
+    /// `history --json`, and the page's runs.
+    static func entries(_ history: [RunHistory]) -> [Output] {
+        history.map { entry in
+            Output(run: entry.run, durationSeconds: entry.run.endedAt.map { $0.timeIntervalSince(entry.run.startedAt) }, steps: entry.steps)
+        }
     }
 
     /// One line per role: its role-level steps with durations, failed ones marked.

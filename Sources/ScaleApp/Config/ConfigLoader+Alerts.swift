@@ -91,7 +91,7 @@ extension ConfigLoader {
     }
 
     /// `KEY` (when a literal is allowed), `KEY_env` or `KEY_file`: at most one of them.
-    private static func secret(_ table: TOMLReader, _ key: String, literal: Bool, resolve: (String) -> String) throws -> ConfiguredSecret? {
+    static func secret(_ table: TOMLReader, _ key: String, literal: Bool, resolve: (String) -> String) throws -> ConfiguredSecret? {
         let given = (literal ? [key] : []) + ["\(key)_env", "\(key)_file"]
         let present = given.filter(table.has)
         guard present.count <= 1 else {

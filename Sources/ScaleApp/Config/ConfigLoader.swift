@@ -107,12 +107,15 @@ public enum ConfigLoader {
         if let table = try root.table("daemon") {
             daemon.interval = try table.duration("interval") ?? daemon.interval
             daemon.watch = try table.duration("watch") ?? daemon.watch
-            if let address = try table.string("metrics") {
+            for key in ["http", "metrics"] {
+                guard let address = try table.string(key) else { continue }
                 guard Configuration.DaemonSettings.listenAddress(address) != nil else {
-                    throw table.error("metrics", "\"\(address)\" is not host:port such as 127.0.0.1:9464")
+                    throw table.error(key, "\"\(address)\" is not host:port such as 127.0.0.1:9464")
                 }
+                guard daemon.metrics == nil else { throw table.error(key, "give only one of http and metrics (the same address)") }
                 daemon.metrics = address
             }
+            daemon.token = try secret(table, "token", literal: false, resolve: resolve)
             guard daemon.interval >= .seconds(1), daemon.watch >= .milliseconds(100) else {
                 throw table.error("interval", "interval must be at least 1s and watch at least 100ms")
             }

@@ -59,8 +59,14 @@ public struct Configuration: Sendable {
         public var interval: Duration = .seconds(60)
         /// Look for calendar and override changes this often (a local database read).
         public var watch: Duration = .seconds(5)
-        /// `host:port` of the metrics endpoint; loopback only unless changed on purpose.
+        /// `[daemon] http` (or its older name `metrics`): `host:port` of the page, `/metrics` and `/status`.
         public var metrics: String?
+        /// `[daemon] token_env` / `token_file`: the bearer token the HTTP address asks for; required
+        /// for an address other than loopback.
+        public var token: ConfiguredSecret?
+
+        /// Whether `host` is a loopback address (127.0.0.0/8 or localhost).
+        static func isLoopback(_ host: String) -> Bool { host == "localhost" || host.hasPrefix("127.") }
 
         /// Splits `host:port`; nil when it is not that.
         static func listenAddress(_ text: String) -> (host: String, port: UInt16)? {

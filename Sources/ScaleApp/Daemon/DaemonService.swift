@@ -39,8 +39,16 @@ public struct Daemon: Sendable {
         if let address = metricsAddress ?? context.configuration.daemon.metrics {
             let context = self.context
             let console = context.console
-            let listening: @Sendable (String) -> Void = { console.line("daemon: metrics on http://\($0)/metrics and /status") }
-            services.append(try MetricsServer(address: address, metrics: metrics, logger: context.logger, listening: listening) {
+            let access = try Self.access(address, context.configuration, environment: context.environment)
+            let listening: @Sendable (String) -> Void = { console.line("daemon: metrics on http://\($0)/metrics and /status; the page on http://\($0)/") }
+            let page: @Sendable () async -> HTML = {
+                do {
+                    return PageDocument(data: try await PageData.gather(context), refresh: PageResponses.refresh).html
+                } catch {
+                    return PageDocument.wrap(title: "scalectl", refresh: PageResponses.refresh, body: "<main><section><h2>scalectl</h2><p class=\"bad\">The page could not be made: \(String(describing: error))</p></section></main>")
+                }
+            }
+            services.append(try MetricsServer(address: address, metrics: metrics, access: access, logger: context.logger, listening: listening, page: page) {
                 do {
                     let output = try await StatusReport(context: context).gather()
                     return (200, try JSONOutput.encoder.encode(output))
@@ -55,6 +63,21 @@ public struct Daemon: Sendable {
         try await group.run()
         context.console.line("daemon: stopped")
         return .ok
+    }
+
+    /// The HTTP address's access rule: open on loopback without a token; any other address needs one.
+    /// - Throws: ``ConfigError`` naming `[daemon] token_env` when another address has no token, or when
+    ///   the token's variable or file is unset or empty.
+    static func access(_ address: String, _ configuration: Configuration, environment: [String: String]) throws -> PageAccess {
+        guard let token = configuration.daemon.token else {
+            guard let (host, _) = Configuration.DaemonSettings.listenAddress(address), !Configuration.DaemonSettings.isLoopback(host) else {
+                return PageAccess(token: nil)
+            }
+            throw ConfigError(
+                file: configuration.file, key: "daemon.token_env",
+                problem: "the daemon's HTTP address \(address) is not loopback, so it needs a token: set [daemon] token_env (or token_file) to where the token is, or listen on 127.0.0.1")
+        }
+        return PageAccess(token: try token.read(configFile: configuration.file, environment: environment))
     }
 
     /// The reconcile loop as a service.

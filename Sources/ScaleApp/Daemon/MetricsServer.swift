@@ -4,19 +4,22 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Serves `/metrics` (Prometheus text) and `/status` (as `status --json`) on a loopback address.
+/// Serves the page at `/` (see ``PageDocument``), `/metrics` (Prometheus text) and `/status` (as
+/// `status --json`); read-only. With a token configured every route needs it (see ``PageAccess``).
 struct MetricsServer: Service {
     let host: String
     let port: UInt16
     let metrics: Metrics
     let status: @Sendable () async -> (Int, Data)
+    let page: @Sendable () async -> HTML
+    let access: PageAccess
     let logger: Logger
     /// Called once the server listens.
     let listening: @Sendable (String) -> Void
 
     init(
-        address: String, metrics: Metrics, logger: Logger, listening: @escaping @Sendable (String) -> Void,
-        status: @escaping @Sendable () async -> (Int, Data)
+        address: String, metrics: Metrics, access: PageAccess, logger: Logger, listening: @escaping @Sendable (String) -> Void,
+        page: @escaping @Sendable () async -> HTML, status: @escaping @Sendable () async -> (Int, Data)
     ) throws {
         guard let (host, port) = Configuration.DaemonSettings.listenAddress(address) else {
             throw InputError("the metrics address \"\(address)\" is not host:port")
@@ -27,19 +30,32 @@ struct MetricsServer: Service {
         self.logger = logger
         self.listening = listening
         self.status = status
+        self.page = page
+        self.access = access
     }
 
     func run() async throws {
         let server = FlyingFox.HTTPServer(address: try .inet(ip4: host, port: port), logger: .disabled)
-        await server.appendRoute("GET /metrics") { [metrics] _ in
-            FlyingFox.HTTPResponse(
-                statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: Data(await metrics.render().utf8))
+        let access = self.access
+        let guarded: @Sendable (@escaping @Sendable () async -> HTTPResponse) -> @Sendable (HTTPRequest) async -> HTTPResponse = { answer in
+            { request in access.allows(authorization: request.headers[.authorization], cookies: request.headers.values(for: .cookie)) ? await answer() : PageResponses.unauthorized(wrong: false) }
         }
-        await server.appendRoute("GET /status") { [status] _ in
+        await server.appendRoute("GET /metrics", handler: guarded { [metrics] in
+            FlyingFox.HTTPResponse(
+                statusCode: .ok, headers: PageResponses.headers("text/plain; version=0.0.4; charset=utf-8"),
+                body: Data(await metrics.render().utf8))
+        })
+        await server.appendRoute("GET /status", handler: guarded { [status] in
             let (code, body) = await status()
             return FlyingFox.HTTPResponse(
-                statusCode: code == 200 ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"], body: body)
+                statusCode: code == 200 ? .ok : .serviceUnavailable, headers: PageResponses.headers("application/json"), body: body)
+        })
+        await server.appendRoute("GET /", handler: guarded { [page] in PageResponses.html(await page()) })
+        await server.appendRoute("POST /login") { request in
+            guard let session = access.session, access.accepts(form: try await request.bodyData) else {
+                return PageResponses.unauthorized(wrong: access.token != nil)
+            }
+            return PageResponses.signedIn(session: session)
         }
         logger.info("Serving metrics", metadata: ["metrics.address": "\(host):\(port)"])
         let stopping = Mutex(false)
