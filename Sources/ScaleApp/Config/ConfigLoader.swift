@@ -135,10 +135,7 @@ public enum ConfigLoader {
         guard let snapshotTable = try table.table("snapshot") else {
             throw table.error("snapshot", "is required: snapshot = { labels = \"role=\(name)\", max_age = \"30h\" }")
         }
-        let snapshot = SnapshotRule(
-            selector: try snapshotTable.requiredString("labels"),
-            maxAge: try snapshotTable.duration("max_age") ?? .seconds(30 * 3600))
-        try snapshotTable.finish()
+        let snapshot = try snapshotRule(snapshotTable, role: name, fleet: fleet)
         let balancer = try table.string("load_balancer")
         var ready: ReadinessCheck?
         if let readyTable = try table.table("ready") {
