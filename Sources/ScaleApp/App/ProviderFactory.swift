@@ -23,7 +23,7 @@ enum ProviderFactory {
             return .of(hetzner, shutdown: hetzner, rateLimit: hetzner)
         case .aws(let settings):
             let aws = try awsCloud(settings, configuration: configuration, logger: logger, environment: environment)
-            return .of(aws)
+            return .of(aws, snapshots: aws)
         }
     }
 }
