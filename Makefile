@@ -3,7 +3,7 @@
 SWIFT ?= swift
 VENV := .venv
 
-.PHONY: deps test-deps build release install demo test venv bench fuzz clean
+.PHONY: deps test-deps build release install demo test venv bench soak fuzz clean
 
 deps:
 	@scripts/install-system-deps.sh libcurl4-openssl-dev libsqlite3-dev
@@ -54,6 +54,13 @@ test: build venv test-deps
 bench: deps
 	$(SWIFT) build -c release --product scalectl-bench
 	.build/release/scalectl-bench --out docs/benchmarks.md
+
+# The daemon's reconcile SOAK_RUNS times in one process on the sim: resident memory and database size
+# every 1000 runs (JSON on stdout).
+SOAK_RUNS ?= 10000
+soak: deps
+	$(SWIFT) build -c release --product scalectl-bench
+	.build/release/scalectl-bench --soak $(SOAK_RUNS) --every 1000 --busy-every 500
 
 # libFuzzer on the configuration, CSV and iCalendar parsers for FUZZ_SECONDS (not part of CI). Crashes
 # land in .fuzz/ as crash-*; the corpus grows in .fuzz/corpus and can be replayed with scalectl-fuzz.

@@ -80,7 +80,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ScaleBench",
-            dependencies: ["ScaleCore", "ScaleStore", "ScaleSim", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ScaleCore", "ScaleStore", "ScaleSim", "ScaleApp", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(name: "ScaleFuzz", dependencies: ["ScaleApp"], swiftSettings: strict),

@@ -5,12 +5,20 @@ import Foundation
 ///
 ///     scalectl-bench [--out docs/benchmarks.md] [--sizes 1,10,50,100,200]
 ///     scalectl-bench --worker N --concurrency C [--initial-budget B]    (one run; prints JSON)
+///     scalectl-bench --soak RUNS [--every K] [--busy-every B]           (the daemon's memory; prints JSON)
 @main
 enum Bench {
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            if let index = arguments.firstIndex(of: "--worker") {
+            if let index = arguments.firstIndex(of: "--soak") {
+                let samples = try await Soak.run(
+                    runs: Int(arguments[index + 1]) ?? 10_000, every: value(arguments, "--every").flatMap(Int.init) ?? 1000,
+                    busyEvery: value(arguments, "--busy-every").flatMap(Int.init) ?? 500)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                FileHandle.standardOutput.write(try encoder.encode(samples) + Data("\n".utf8))
+            } else if let index = arguments.firstIndex(of: "--worker") {
                 let nodes = Int(arguments[index + 1]) ?? 1
                 let concurrency = value(arguments, "--concurrency").flatMap(Int.init) ?? 64
                 var model = LatencyModel()

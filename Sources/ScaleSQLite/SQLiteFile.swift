@@ -10,6 +10,10 @@ public enum SQLiteFile {
         var configuration = Configuration()
         configuration.busyMode = .timeout(15)
         configuration.foreignKeysEnabled = true
+        // Bounded memory for a daemon that runs for months: SQLite's page cache (2 MB per connection by
+        // default, on each of the pool's connections) grew with the database (see `make soak`).
+        configuration.maximumReaderCount = 2
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -256") }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let pool = try DatabasePool(path: path, configuration: configuration)

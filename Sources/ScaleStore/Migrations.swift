@@ -113,6 +113,10 @@ extension Store {
             try db.create(index: "alert_open", on: "alert", columns: ["fleet", "kind", "resolvedAt"])
         }
 
+        migrator.registerMigration("Index runs by time, for pruning the history") { db in
+            try db.create(index: "run_fleet_at", on: "run", columns: ["fleet", "at"])
+        }
+
         return migrator
     }
 }

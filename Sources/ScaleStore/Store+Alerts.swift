@@ -31,7 +31,7 @@ struct AlertRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
 extension Store {
     public func beginAlert(_ alert: Alert, channel: String, runID: Int64?, mode: String?, at instant: Date) async throws -> Int64 {
-        try await database.write { db in
+        try await write { [self] db in
             var record = AlertRecord(
                 id: nil, fleet: self.fleet, runID: runID, mode: mode, kind: alert.kind.rawValue,
                 problemKey: alert.kind == .test || alert.kind == .success ? nil : alert.problemKey, channel: channel,
@@ -43,7 +43,7 @@ extension Store {
     }
 
     public func endAlert(_ id: Int64, deliveredAt: Date?, attempts: Int, error: String?) async throws {
-        _ = try await database.write { db in
+        _ = try await write { [self] db in
             try AlertRecord.filter(key: id).updateAll(
                 db, Column("deliveredAt").set(to: deliveredAt), Column("attempts").set(to: attempts),
                 Column("error").set(to: error))
@@ -59,14 +59,14 @@ extension Store {
     }
 
     public func noteRepeat(_ id: Int64) async throws {
-        _ = try await database.write { db in
+        _ = try await write { [self] db in
             try AlertRecord.filter(key: id).updateAll(db, Column("repeats") += 1)
         }
     }
 
     public func resolve(problemKeys: [String], at instant: Date) async throws {
         guard !problemKeys.isEmpty else { return }
-        _ = try await database.write { db in
+        _ = try await write { [self] db in
             try AlertRecord
                 .filter(Column("fleet") == self.fleet && Column("kind") == Alert.Kind.failure.rawValue && Column("resolvedAt") == nil)
                 .filter(problemKeys.contains(Column("problemKey")))

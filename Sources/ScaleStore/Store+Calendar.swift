@@ -24,12 +24,12 @@ extension Store {
     /// Adds an event.
     /// - Throws: ``StoreError`` when an event with the same name and start exists.
     public func addEvent(_ new: NewEvent) async throws -> Event {
-        try await database.write { db in try insert(new, db: db) }
+        try await write { [self] db in try insert(new, db: db) }
     }
 
     /// Adds every event that is not there yet (same name and start) in one transaction: all or nothing.
     public func importEvents(_ list: [NewEvent]) async throws -> (added: [Event], skipped: [NewEvent]) {
-        try await database.write { db in
+        try await write { [self] db in
             var added: [Event] = []
             var skipped: [NewEvent] = []
             for new in list {
@@ -73,7 +73,7 @@ extension Store {
     /// Removes an event and returns it.
     /// - Throws: ``StoreError`` when there is no event with that id.
     public func removeEvent(id: Int64) async throws -> Event {
-        try await database.write { db in
+        try await write { [self] db in
             guard let record = try EventRecord.fetchOne(db, key: id) else {
                 throw StoreError("there is no event #\(id); `scalectl calendar list` shows the ids")
             }

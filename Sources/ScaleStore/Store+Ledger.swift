@@ -42,7 +42,7 @@ extension Store {
     /// Brings the ledger in line with what the provider lists: unknown owned nodes are adopted, nodes no
     /// longer listed are closed. Call it only while holding the run lock, or with no run going.
     public func reconcileLedger(with observed: [Node], at instant: Date) async throws {
-        try await database.write { db in
+        try await write { [self] db in
             let listed = Dictionary(observed.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             var known = Set<String>()
             for var row in try openRows(db) {

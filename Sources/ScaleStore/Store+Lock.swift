@@ -33,7 +33,7 @@ extension Store {
         let pid = getpid()
         let host = ProcessInfo.processInfo.hostName
         let now = Date()
-        return try await database.write { db in
+        return try await write { [self] db in
             var takenOver: LockHolder?
             if let lock = try LockRecord.fetchOne(db, key: fleet) {
                 guard Store.isStale(lock, host: host, now: now) else { throw LockHeld(fleet: fleet, holder: lock.holder) }
@@ -56,7 +56,7 @@ extension Store {
 
     /// Proves the lock's holder is alive, for holders on other hosts.
     public func refreshLock(runID: Int64) async throws {
-        _ = try await database.write { db in
+        _ = try await write { [self] db in
             try LockRecord.filter(Column("fleet") == fleet && Column("runID") == runID)
                 .updateAll(db, Column("heartbeat").set(to: Date()))
         }

@@ -22,7 +22,7 @@ struct OverrideRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
 extension Store {
     public func addOverride(_ action: Override.Action, reason: String, author: String, at instant: Date, expiresAt: Date?) async throws -> Override {
-        try await database.write { db in
+        try await write { [self] db in
             var record = OverrideRecord(
                 id: nil, fleet: fleet, action: action, reason: reason, author: author, createdAt: instant,
                 expiresAt: expiresAt, clearedAt: nil)
@@ -42,7 +42,7 @@ extension Store {
     /// Clears one override, or all when `id` is nil; returns how many were cleared.
     @discardableResult
     public func clearOverrides(id: Int64?, at instant: Date) async throws -> Int {
-        try await database.write { db in
+        try await write { [self] db in
             var request = OverrideRecord.filter(Column("fleet") == fleet && Column("clearedAt") == nil)
             if let id { request = request.filter(key: id) }
             return try request.updateAll(db, Column("clearedAt").set(to: instant))

@@ -50,7 +50,7 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
 extension Store {
     public func begin(_ step: StepEntry, at instant: Date) async throws -> Int64 {
-        try await database.write { db in
+        try await write { [self] db in
             var record = StepRecord(
                 id: nil, runId: step.runID, role: step.role, kind: step.kind, target: step.target, detail: step.detail,
                 startedAt: instant, endedAt: nil, outcome: StepOutcome.running.rawValue, error: nil)
@@ -60,7 +60,7 @@ extension Store {
     }
 
     public func end(_ step: Int64, outcome: StepOutcome, error: String?, at instant: Date) async throws {
-        _ = try await database.write { db in
+        _ = try await write { [self] db in
             try StepRecord.filter(key: step).updateAll(
                 db, Column("endedAt").set(to: instant), Column("outcome").set(to: outcome.rawValue),
                 Column("error").set(to: error))
@@ -68,12 +68,12 @@ extension Store {
     }
 
     public func record(_ entry: LedgerEntry) async throws {
-        try await database.write { db in try self.apply(entry, db: db) }
+        try await write { [self] db in try self.apply(entry, db: db) }
     }
 
     /// Closes a run and releases the fleet's lock. Runs start and end in real time, whatever `--at` pretends.
     public func finishRun(_ runID: Int64, outcome: RunOutcome, summary: String?, error: String?) async throws {
-        try await database.write { db in
+        try await write { [self] db in
             try RunRecord.filter(key: runID).updateAll(
                 db, Column("endedAt").set(to: Date()), Column("outcome").set(to: outcome.rawValue),
                 Column("summary").set(to: summary), Column("error").set(to: error))
@@ -83,7 +83,7 @@ extension Store {
 
     /// Writes one step that is over already (observations, plans), outside the executor.
     public func note(runID: Int64, kind: String, detail: String, at instant: Date) async throws {
-        try await database.write { db in
+        try await write { [self] db in
             var record = StepRecord(
                 id: nil, runId: runID, role: nil, kind: kind, target: nil, detail: detail, startedAt: instant,
                 endedAt: instant, outcome: StepOutcome.ok.rawValue, error: nil)

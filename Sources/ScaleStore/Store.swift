@@ -32,3 +32,13 @@ public final class Store: StateStore {
         self.fleet = fleet
     }
 }
+
+extension Store {
+    /// Writes in a transaction that a cancelled caller does not abort: GRDB's async writes throw at once when
+    /// their task is cancelled, and a run stopped by a shutdown signal must still close its steps and
+    /// itself, record what it created in the ledger, and release the lock.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let database = self.database
+        return try await Task { try await database.write(updates) }.value
+    }
+}

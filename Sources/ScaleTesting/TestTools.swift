@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import ScaleCore
 
@@ -19,19 +20,25 @@ public enum TestTools {
         return path
     }
 
-    /// A TCP port free on 127.0.0.1 right now.
+    /// A TCP port free on 127.0.0.1 right now, and never handed out before in this process: suites run in
+    /// parallel, and two servers started at once must not be told the same port.
     public static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        while true {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            }
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
+
+    private static let handedOut = Mutex<Set<Int>>([])
 
     /// Waits until something accepts TCP connections on `port`, or fails after `timeout`.
     public static func waitForListener(port: Int, timeout: Duration = .seconds(30)) async throws {

@@ -30,6 +30,8 @@ struct AWSLifecycleTests {
                 kind = "aws"
                 region = "us-east-1"
                 endpoint = "\(moto.endpoint)"
+                subnet_id = "\(seed.subnet)"
+                security_group_ids = [\(seed.groups.map { "\"\($0)\"" }.joined(separator: ", "))]
                 backoff = "50ms"
                 max_backoff = "200ms"
 
@@ -79,7 +81,11 @@ struct AWSLifecycleTests {
                 #expect(instance.image == seed.images[role], "\(instance.tags)")
                 #expect(instance.type == (role == "frontal" ? "t3.large" : "t3.xlarge"))
                 #expect(instance.tags["scalectl-event"] == "1" && instance.tags["scalectl-run"] != nil, "\(instance.tags)")
+                #expect(instance.subnet == seed.subnet, "provider.subnet_id reached RunInstances")
+                #expect(Set(instance.security_groups) == Set(seed.groups), "provider.security_group_ids reached RunInstances")
             }
+            let stranger = try #require(described.instance(seed.stranger))
+            #expect(stranger.subnet != seed.subnet && !stranger.security_groups.contains { seed.groups.contains($0) }, "moto's default placement differs")
             let frontalIDs = Set(ours.filter { $0.tags["scalectl-role"] == "frontal" }.map(\.id))
             let registered = described.targets.filter { $0.group == "t-lb" }
             #expect(Set(registered.map(\.id)) == frontalIDs)

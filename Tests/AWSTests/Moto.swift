@@ -12,6 +12,10 @@ struct Moto: Sendable {
         var target_group_arn: String
         var images: [String: String]
         var stranger: String
+        /// A subnet of the VPC other than its default ones.
+        var subnet: String
+        /// Two security groups of the VPC.
+        var groups: [String]
     }
 
     struct Instance: Decodable, Sendable {
@@ -20,6 +24,8 @@ struct Moto: Sendable {
         var type: String
         var image: String
         var tags: [String: String]
+        var subnet: String?
+        var security_groups: [String]
     }
 
     struct Target: Decodable, Sendable {
@@ -70,9 +76,11 @@ struct Moto: Sendable {
     }
 
     /// The provider under test, pointed at this server with fake credentials.
-    func cloud(fleet: String = "t", pageSize: Int = 500) -> AWSCloud {
+    func cloud(fleet: String = "t", pageSize: Int = 500, subnetID: String? = nil, securityGroupIDs: [String] = []) -> AWSCloud {
         AWSCloud(
-            fleet: fleet, settings: AWSSettings(region: "us-east-1", endpoint: URL(string: endpoint)), region: "us-east-1",
+            fleet: fleet,
+            settings: AWSSettings(region: "us-east-1", endpoint: URL(string: endpoint), subnetID: subnetID, securityGroupIDs: securityGroupIDs),
+            region: "us-east-1",
             credentials: AWSCredentials(accessKeyID: Secret("AKIDTEST"), secretAccessKey: Secret("not-a-real-secret")),
             pageSize: pageSize, logger: TestTools.quietLogger)
     }

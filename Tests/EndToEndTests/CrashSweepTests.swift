@@ -14,11 +14,16 @@ struct CrashSweepTests {
     /// Role-level steps of down, each per-node delete (2 role-level + 5 node deletes), and the final check.
     static let downPoints = ["detach", "drain", "await-gone", "verify"] + (1...7).map { "delete:\($0)" }
 
+    /// The crash switch with its arming variable, as only tests set it.
+    static func armed(_ point: String) -> [String: String] {
+        ["SCALECTL_CRASH_AT": point, "SCALECTL_CRASH_ARMED": "yes"]
+    }
+
     @Test(arguments: upPoints)
     func upKilledAtEveryStepConverges(point: String) async throws {
         let fleet = try await LifecycleTests.fleetWithEvent()
         defer { Task { await fleet.cleanUp() } }
-        let crashed = try await fleet.run("up", "--at", Self.during, environment: ["SCALECTL_CRASH_AT": point])
+        let crashed = try await fleet.run("up", "--at", Self.during, environment: Self.armed(point))
         #expect(crashed.signal == SIGKILL, "killed at \(point): \(crashed)")
         #expect(crashed.stderr.contains("crash point \(point.split(separator: ":")[0])"))
 
@@ -33,7 +38,7 @@ struct CrashSweepTests {
         let fleet = try await LifecycleTests.fleetWithEvent()
         defer { Task { await fleet.cleanUp() } }
         #expect(try await fleet.run("up", "--at", Self.during).status == 0)
-        let crashed = try await fleet.run("down", "--force", "--at", Self.during, environment: ["SCALECTL_CRASH_AT": point])
+        let crashed = try await fleet.run("down", "--force", "--at", Self.during, environment: Self.armed(point))
         #expect(crashed.signal == SIGKILL, "killed at \(point): \(crashed)")
         #expect(crashed.stderr.contains("crash point \(point.split(separator: ":")[0])"))
 
@@ -41,6 +46,21 @@ struct CrashSweepTests {
         #expect(rerun.status == 0, "\(rerun)")
         #expect(try await fleet.nodes(at: Self.during).values.allSatisfy(\.isEmpty), "nothing owned is left")
         try Self.expectConsistent(fleet, members: 0, openNodes: 0)
+    }
+
+    /// A stray `SCALECTL_CRASH_AT` without the arming variable, as in a production environment file:
+    /// the real executable runs `up` and `down` to the end and only warns that the variable is ignored.
+    @Test func aStrayCrashVariableDoesNotKillARun() async throws {
+        try await LifecycleTests.fleetWithEvent().whileAlive { fleet in
+            let up = try await fleet.run("up", "--at", Self.during, environment: ["SCALECTL_CRASH_AT": "create"])
+            #expect(up.signal == nil && up.status == 0, "\(up)")
+            #expect(up.stderr.contains("SCALECTL_CRASH_AT=create is set but ignored"), "\(up)")
+            #expect(!up.stderr.contains("crash point"))
+            #expect(try await fleet.nodes(at: Self.during).values.map(\.count).reduce(0, +) == 5)
+            let down = try await fleet.run("down", "--force", "--at", Self.during, environment: ["SCALECTL_CRASH_AT": "delete:1"])
+            #expect(down.signal == nil && down.status == 0, "\(down)")
+            #expect(try await fleet.nodes(at: Self.during).values.allSatisfy(\.isEmpty))
+        }
     }
 
     /// The database after the re-run: no step left running, the killed run interrupted, the balancer's

@@ -28,6 +28,8 @@ struct DaemonTests {
         // The window opens at start - 20s; the fleet must be ready before the start.
         try await daemon.waitForOutput("frontal: 3/3 ready", timeout: .seconds(30))
         #expect(Date() < start, "the fleet was ready before the event started")
+        // The metrics are recorded when the run has finished, a moment after the last node is ready.
+        try await daemon.waitForOutput("reconcile: done", timeout: .seconds(30))
         let during = try await Self.scrape(port: port)
         #expect(during.contains { $0.name == "scalectl_nodes" && $0.labels["role"] == "frontal" && $0.labels["state"] == "running" && $0.value == 3 })
         #expect(during.contains { $0.name == "scalectl_nodes_ready" && $0.labels["role"] == "frontal" && $0.value == 3 })

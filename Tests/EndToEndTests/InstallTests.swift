@@ -9,18 +9,26 @@ import Testing
 struct InstallTests {
     static let root = TestTools.repositoryRoot
 
-    /// Runs `line` with /bin/sh in a bare environment (cron's), waiting for it to finish.
-    static func shell(_ line: String, path: String = "/usr/bin:/bin") throws -> (status: Int32, stderr: String) {
+    /// Runs `line` with /bin/sh in a bare environment (cron's), waiting for it to finish without holding
+    /// one of the test runner's threads.
+    static func shell(_ line: String, path: String = "/usr/bin:/bin") async throws -> (status: Int32, stderr: String) {
+        let directory = try TemporaryDirectory("scalectl-shell")
+        defer { directory.remove() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", line]
         process.environment = ["PATH": path, "HOME": NSTemporaryDirectory()]
-        let errors = Pipe()
-        process.standardError = errors
+        _ = FileManager.default.createFile(atPath: directory.file("err"), contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.file("err")))
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        let data = FileManager.default.contents(atPath: directory.file("err")) ?? Data()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
@@ -36,7 +44,7 @@ struct InstallTests {
     }
 
     /// Each line hands the token of a plain `NAME=VALUE` file to the program it starts.
-    @Test func crontabLinesExportThePlainEnvironmentFile() throws {
+    @Test func crontabLinesExportThePlainEnvironmentFile() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let env = try directory.write("env", "# secrets\nHCLOUD_TOKEN=abc123\n")
@@ -50,18 +58,18 @@ struct InstallTests {
             #expect(command.contains("/etc/scalectl/env"))
             try? FileManager.default.removeItem(atPath: directory.file("token"))
             let line = command.replacingOccurrences(of: "/etc/scalectl/env", with: env)
-            let result = try Self.shell(line, path: "\(directory.file("bin")):/usr/bin:/bin")
+            let result = try await Self.shell(line, path: "\(directory.file("bin")):/usr/bin:/bin")
             #expect(result.status == 0, "\(line): \(result.stderr)")
             #expect((try? String(contentsOfFile: directory.file("token"), encoding: .utf8)) == "abc123", "\(line)")
         }
         // Why: sourcing the same file with `.` alone sets the name in the shell but does not export it.
-        _ = try Self.shell(". \(env); scalectl reconcile", path: "\(directory.file("bin")):/usr/bin:/bin")
+        _ = try await Self.shell(". \(env); scalectl reconcile", path: "\(directory.file("bin")):/usr/bin:/bin")
         #expect((try? String(contentsOfFile: directory.file("token"), encoding: .utf8)) == "")
     }
 
     /// The reconcile line with the real scalectl: the token reaches it (it gets as far as calling the
     /// provider), where a line without the export stops at the missing variable.
-    @Test func theRealScalectlGetsTheTokenFromTheCrontabLine() throws {
+    @Test func theRealScalectlGetsTheTokenFromTheCrontabLine() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let env = try directory.write("env", "HCLOUD_TOKEN=abc123\n")
@@ -83,11 +91,11 @@ struct InstallTests {
         let line = reconcile.replacingOccurrences(of: "/etc/scalectl/env", with: env)
             .replacingOccurrences(of: "/etc/scalectl/scalectl.toml", with: config)
         let path = "\(directory.file("bin")):/usr/bin:/bin"
-        let exported = try Self.shell(line, path: path)
+        let exported = try await Self.shell(line, path: path)
         #expect(!exported.stderr.contains("HCLOUD_TOKEN"), "\(exported.stderr)")
         #expect(exported.stderr.contains("127.0.0.1"), "it called the provider: \(exported.stderr)")
         #expect(!exported.stderr.contains("abc123"), "the token never reaches output")
-        let plain = try Self.shell(line.replacingOccurrences(of: "set -a; ", with: "").replacingOccurrences(of: "; set +a", with: ""), path: path)
+        let plain = try await Self.shell(line.replacingOccurrences(of: "set -a; ", with: "").replacingOccurrences(of: "; set +a", with: ""), path: path)
         #expect(plain.status == 2 && plain.stderr.contains("HCLOUD_TOKEN is not set"), "\(plain.stderr)")
     }
 
@@ -104,17 +112,17 @@ struct InstallTests {
         return files
     }
 
-    static func makeInstall(_ variables: [String]) throws -> (status: Int32, stderr: String) {
-        try shell("cd \(root) && make -s install NO_BUILD=1 SCALECTL_BIN=\(CLI.executable) " + variables.joined(separator: " "))
+    static func makeInstall(_ variables: [String]) async throws -> (status: Int32, stderr: String) {
+        try await shell("cd \(root) && make -s install NO_BUILD=1 SCALECTL_BIN=\(CLI.executable) " + variables.joined(separator: " "))
     }
 
     /// Installed into a temporary prefix, the binary runs on the installed configuration (its database
     /// lands in the state directory); a second run overwrites nothing, an edited configuration included.
-    @Test func makeInstallIntoATemporaryPrefix() throws {
+    @Test func makeInstallIntoATemporaryPrefix() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let (prefix, etc, units, state) = (directory.file("usr"), directory.file("etc"), directory.file("units"), directory.file("state"))
-        let first = try Self.makeInstall(["PREFIX=\(prefix)", "SYSCONFDIR=\(etc)", "UNITDIR=\(units)", "STATEDIR=\(state)"])
+        let first = try await Self.makeInstall(["PREFIX=\(prefix)", "SYSCONFDIR=\(etc)", "UNITDIR=\(units)", "STATEDIR=\(state)"])
         #expect(first.status == 0, "\(first.stderr)")
         for file in ["usr/bin/scalectl", "etc/scalectl/scalectl.toml", "etc/scalectl/env", "usr/share/scalectl/crontab",
                      "units/scalectl.service", "units/scalectl-reconcile.service", "units/scalectl-reconcile.timer",
@@ -129,24 +137,24 @@ struct InstallTests {
         #expect(unit.contains("ReadWritePaths=\(state)"))
 
         // The installed binary on the installed configuration: the database goes to the state directory.
-        let list = try Self.shell("\(prefix)/bin/scalectl calendar list --config \(etc)/scalectl/scalectl.toml")
+        let list = try await Self.shell("\(prefix)/bin/scalectl calendar list --config \(etc)/scalectl/scalectl.toml")
         #expect(list.status == 0, "\(list.stderr)")
         #expect(FileManager.default.fileExists(atPath: "\(state)/scalectl.sqlite"))
 
         let edited = try String(contentsOfFile: "\(etc)/scalectl/scalectl.toml", encoding: .utf8) + "# mine\n"
         try edited.write(toFile: "\(etc)/scalectl/scalectl.toml", atomically: true, encoding: .utf8)
         let before = try Self.snapshot(directory.path)
-        let second = try Self.makeInstall(["PREFIX=\(prefix)", "SYSCONFDIR=\(etc)", "UNITDIR=\(units)", "STATEDIR=\(state)"])
+        let second = try await Self.makeInstall(["PREFIX=\(prefix)", "SYSCONFDIR=\(etc)", "UNITDIR=\(units)", "STATEDIR=\(state)"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(try Self.snapshot(directory.path) == before, "the second run overwrote nothing")
         #expect(try String(contentsOfFile: "\(etc)/scalectl/scalectl.toml", encoding: .utf8) == edited)
     }
 
     /// DESTDIR stages the default layout (PREFIX /usr/local, units in PREFIX/lib/systemd/system) for a package.
-    @Test func makeInstallHonoursDestdir() throws {
+    @Test func makeInstallHonoursDestdir() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let result = try Self.makeInstall(["DESTDIR=\(directory.path)"])
+        let result = try await Self.makeInstall(["DESTDIR=\(directory.path)"])
         #expect(result.status == 0, "\(result.stderr)")
         for file in ["usr/local/bin/scalectl", "etc/scalectl/scalectl.toml", "usr/local/lib/systemd/system/scalectl.service", "var/lib/scalectl"] {
             #expect(FileManager.default.fileExists(atPath: directory.file(file)), "\(file) staged")

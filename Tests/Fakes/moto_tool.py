@@ -1,6 +1,7 @@
 """Seeds and inspects a moto server for the AWS provider's tests, through boto3.
 
-    python moto_tool.py seed ENDPOINT      -> JSON {vpc, target_group_arn, images: {role: ami}, stranger}
+    python moto_tool.py seed ENDPOINT      -> JSON {vpc, target_group_arn, images: {role: ami}, stranger,
+                                              subnet (a non-default subnet of the VPC), groups (two security groups)}
     python moto_tool.py describe ENDPOINT  -> JSON {instances: [...], targets: [...]}
     python moto_tool.py images ENDPOINT    -> JSON {images: [{id, state, tags, snapshots}], snapshots: [{id, tags}]}
 
@@ -45,7 +46,14 @@ def seed(endpoint):
         MaxCount=1,
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "stranger"}]}],
     )["Instances"][0]["InstanceId"]
-    return {"vpc": vpc, "target_group_arn": group, "images": images, "stranger": stranger}
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="172.31.200.0/24")["Subnet"]["SubnetId"]
+    groups = [
+        ec2.create_security_group(GroupName=name, Description="scalectl test", VpcId=vpc)["GroupId"]
+        for name in ["t-web", "t-admin"]
+    ]
+    return {
+        "vpc": vpc, "target_group_arn": group, "images": images, "stranger": stranger, "subnet": subnet, "groups": groups,
+    }
 
 
 def describe(endpoint):
@@ -61,6 +69,8 @@ def describe(endpoint):
                         "type": instance["InstanceType"],
                         "image": instance["ImageId"],
                         "tags": {tag["Key"]: tag["Value"] for tag in instance.get("Tags", [])},
+                        "subnet": instance.get("SubnetId"),
+                        "security_groups": [group["GroupId"] for group in instance.get("SecurityGroups", [])],
                     }
                 )
     targets = []

@@ -146,6 +146,18 @@ struct ConfigLoaderTests {
         #expect(try ConfigLoader.parse(utc, file: "scalectl.toml").fleet.timeZone.secondsFromGMT() == 0)
     }
 
+    @Test func historyKeepDefaultsTo90Days() throws {
+        #expect(try ConfigLoader.parse(Self.good, file: "scalectl.toml").historyKeep == .seconds(90 * 86_400))
+        let year = Self.good.replacingOccurrences(of: "[controller]\n", with: "[controller]\nhistory_keep = \"365d\"\n")
+        #expect(try ConfigLoader.parse(year, file: "scalectl.toml").historyKeep == .seconds(365 * 86_400))
+        let hour = Self.good.replacingOccurrences(of: "[controller]\n", with: "[controller]\nhistory_keep = \"1h\"\n")
+        #expect {
+            try ConfigLoader.parse(hour, file: "scalectl.toml")
+        } throws: { error in
+            "\(error)".contains("scalectl.toml:2: controller.history_keep: 1h is too short")
+        }
+    }
+
     @Test func relativeDatabasePathsFollowTheConfigFile() throws {
         let text = Self.good.replacingOccurrences(of: "[controller]", with: "[controller]\ndatabase = \"../state/db.sqlite\"")
         #expect(try ConfigLoader.parse(text, file: "/srv/scalectl/etc/scalectl.toml").database == "/srv/scalectl/state/db.sqlite")

@@ -40,7 +40,7 @@ final class PythonHTTPServer: Sendable {
         try "ok".write(toFile: directory + "/health", atomically: true, encoding: .utf8)
         try String(repeating: "x", count: 100_000).write(toFile: directory + "/big", atomically: true, encoding: .utf8)
         pid = try ChildProcess.spawn("exec python3 -m http.server \(port) --bind 127.0.0.1 --directory \(directory)", log: "/dev/null")
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         let prober = Prober(http: HTTPClient(), attemptTimeout: .seconds(1))
         while await prober.check(ReadinessCheck(kind: .tcp, template: "127.0.0.1:\(port)", within: .seconds(1)), node: Node(id: "0", name: "x", state: .running), role: "r") != nil {
             guard ContinuousClock.now < deadline else { throw CLIProblem("python http.server did not start") }

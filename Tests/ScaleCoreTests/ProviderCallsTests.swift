@@ -96,13 +96,27 @@ struct ProviderCallsTests {
         #expect(script.calls.withLock { $0 } == 3)
     }
 
-    @Test func backoffGrowsAndIsCapped() {
+    /// Attempt → the bounds of the wait after it, in seconds, for a base of 1 s and a cap of 60 s: full
+    /// jitter over the upper half of 1, 2, 4, ... seconds, capped at 60.
+    @Test(arguments: [
+        (1, 0.5, 1.0), (2, 1.0, 2.0), (3, 2.0, 4.0), (4, 4.0, 8.0), (5, 8.0, 16.0), (6, 16.0, 32.0),
+        (7, 30.0, 60.0), (8, 30.0, 60.0), (20, 30.0, 60.0),
+    ])
+    func backoffGrowsAndIsCapped(attempt: Int, low: Double, high: Double) {
         let policy = ProviderCalls.Policy(maxAttempts: 5, baseDelay: .seconds(1), maxDelay: .seconds(60))
-        for attempt in 1...10 {
-            let delay = policy.delay(afterAttempt: attempt, requested: nil)
-            let ceiling = min(60, pow(2, Double(attempt - 1)))
-            #expect(delay.timeInterval >= ceiling / 2 - 0.001 && delay.timeInterval <= ceiling + 0.001)
-        }
+        let delays = (0..<200).map { _ in policy.delay(afterAttempt: attempt, requested: nil).timeInterval }
+        #expect(delays.allSatisfy { $0 >= low - 0.001 && $0 <= high + 0.001 }, "attempt \(attempt): \(delays.min()!)...\(delays.max()!)")
+        #expect(Set(delays).count > 1, "the wait is jittered")
+    }
+
+    /// A provider's Retry-After wins over a shorter backoff, even above the cap; a shorter one does not
+    /// shorten the backoff.
+    @Test func retryAfterIsAFloor() {
+        let policy = ProviderCalls.Policy(maxAttempts: 5, baseDelay: .seconds(1), maxDelay: .seconds(60))
+        #expect(policy.delay(afterAttempt: 1, requested: .seconds(90)) == .seconds(90))
+        #expect(policy.delay(afterAttempt: 1, requested: .seconds(7)) == .seconds(7))
+        let short = policy.delay(afterAttempt: 3, requested: .milliseconds(100)).timeInterval
+        #expect(short >= 2 && short <= 4)
     }
 }
 
@@ -152,7 +166,11 @@ struct RateBudgetTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             // A slow call stays in flight: the provider's reports below do not count it.
             group.addTask { try await calls.call("create", "create") { await gate.wait(); budget.answer() } }
-            while await calls.counts["create"] == nil { try await Task.sleep(for: .milliseconds(1)) }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while await calls.counts["create"] == nil {
+                guard ContinuousClock.now < deadline else { throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(1))
+            }
             for _ in 0..<3 { _ = try await calls.call("list", "list") { budget.answer() } }
             await gate.open()
             try await group.waitForAll()

@@ -62,7 +62,7 @@ struct CoordinatorTests {
         let store = harness.store
         _ = try await coordinator.withRun(.up) { runID in
             let first = try #require(try await store.lockHolder()).heartbeat
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(60)
             var beat = first
             while beat == first, ContinuousClock.now < deadline {
                 await Task.yield()

@@ -59,8 +59,19 @@ struct LockTests {
     @Test func locksAreKeptPerFleet() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        _ = try await Store(path: directory.file("db.sqlite"), fleet: "a").startRun(command: "up", at: Date())
-        _ = try await Store(path: directory.file("db.sqlite"), fleet: "b").startRun(command: "up", at: Date())
+        let a = try Store(path: directory.file("db.sqlite"), fleet: "a")
+        let b = try Store(path: directory.file("db.sqlite"), fleet: "b")
+        let runA = try await a.startRun(command: "up", at: Date())
+        let runB = try #require(try? await b.startRun(command: "up", at: Date()), "fleet b's run is not held up by fleet a's lock")
+        #expect(runB.takenOver == nil, "fleet a's lock was not taken over for fleet b")
+        #expect(try await a.lockHolder()?.runID == runA.runID)
+        #expect(try await b.lockHolder()?.runID == runB.runID)
+        await #expect(throws: LockHeld.self, "fleet a is still locked") {
+            try await Store(path: directory.file("db.sqlite"), fleet: "a").startRun(command: "down", at: Date())
+        }
+        try await b.finishRun(runB.runID, outcome: .ok, summary: nil, error: nil)
+        #expect(try await a.lockHolder()?.runID == runA.runID, "finishing fleet b's run leaves fleet a's lock")
+        #expect(try await b.lockHolder() == nil)
     }
 
     @Test func aLockOfADeadProcessIsTakenOverAndItsRunMarkedInterrupted() async throws {

@@ -112,6 +112,7 @@ private final class CurlSMTPTransfer {
             check(ccurl_set_string(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps"))
             check(ccurl_set_long(handle, CURLOPT_NOSIGNAL, 1))
             check(ccurl_set_long(handle, CURLOPT_USE_SSL, Int(settings.requireTLS ? CURLUSESSL_ALL.rawValue : CURLUSESSL_TRY.rawValue)))
+            if let caFile = settings.caFile { check(ccurl_set_string(handle, CURLOPT_CAINFO, caFile)) }
             check(ccurl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(settings.connectTimeout)))
             check(ccurl_set_long(handle, CURLOPT_TIMEOUT_MS, milliseconds(settings.timeout)))
             check(ccurl_set_string(handle, CURLOPT_MAIL_FROM, "<\(settings.from)>"))

@@ -14,13 +14,16 @@ public struct SMTPSettings: Sendable {
     public var password: Secret?
     /// Refuse to send (and so to send the password) over a connection STARTTLS did not protect.
     public var requireTLS: Bool
+    /// A PEM file of the certificate authorities to trust for the server's certificate, instead of the
+    /// system's (a private mail relay, or a test CA).
+    public var caFile: String?
     public var connectTimeout: Duration
     /// The whole conversation, connection included.
     public var timeout: Duration
 
     public init(
         server: URL, from: String, to: [String], username: Secret? = nil, password: Secret? = nil, requireTLS: Bool = false,
-        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30)
+        caFile: String? = nil, connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30)
     ) {
         self.server = server
         self.from = from
@@ -28,6 +31,7 @@ public struct SMTPSettings: Sendable {
         self.username = username
         self.password = password
         self.requireTLS = requireTLS
+        self.caFile = caFile
         self.connectTimeout = connectTimeout
         self.timeout = timeout
     }

@@ -9,7 +9,7 @@ public struct WebhookChannel: AlertChannel {
     /// Stamps signatures; real time, whatever `--at` pretends, so receivers can check freshness.
     private let clock: any ScaleClock
 
-    public init(settings: WebhookSettings, http: HTTPClient = HTTPClient(maxResponseBytes: 64 << 10), clock: any ScaleClock = SystemClock()) {
+    public init(settings: WebhookSettings, http: HTTPClient = .sharedSmall, clock: any ScaleClock = SystemClock()) {
         self.settings = settings
         self.http = http
         self.clock = clock

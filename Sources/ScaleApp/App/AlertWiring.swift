@@ -40,7 +40,7 @@ enum AlertWiring {
         if let email = alerts.email {
             channels.append(EmailChannel(settings: SMTPSettings(
                 server: email.server, from: email.from, to: email.to, username: try read(email.user), password: try read(email.password),
-                requireTLS: email.requireTLS, connectTimeout: email.connectTimeout, timeout: email.timeout)))
+                requireTLS: email.requireTLS, caFile: email.caFile, connectTimeout: email.connectTimeout, timeout: email.timeout)))
         }
         for webhook in alerts.webhooks {
             guard let url = try read(webhook.url) else { continue }

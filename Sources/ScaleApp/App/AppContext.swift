@@ -117,10 +117,13 @@ public final class AppContext: Sendable {
             ? try alertDispatcher(extra: extraChannels)
             : AlertDispatcher(channels: [], log: store, clock: clock, logger: logger)
         let fleet = await fleetNow()
-        return RunCoordinator(
+        var coordinator = RunCoordinator(
             store: store, bundle: bundle, fleet: fleet, execution: configuration.execution, retry: configuration.retry,
-            alerts: alerts, prober: Prober(http: HTTPClient()),
+            alerts: alerts, prober: Prober(http: .shared),
             progress: ConsoleProgress(console: console, clock: clock, zone: fleet.timeZone), clock: clock, logger: logger)
+        coordinator.historyKeep = configuration.historyKeep
+        coordinator.keepScaleUps = LeadAdvice.window
+        return coordinator
     }
 
     /// The planner's view of now without observing the provider: the calendar and overrides as the

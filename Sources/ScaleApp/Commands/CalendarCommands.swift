@@ -143,7 +143,7 @@ enum CalendarFile {
         } catch let error as CSVReader.Failure {
             throw InputError("\(file):\(error.line): not valid CSV: \(error.description); nothing was imported")
         }
-        guard let header = records.first else { throw InputError("\(file): the file is empty; it needs a header row: name,start,end,tz,counts,notes") }
+        guard let header = records.first else { throw InputError("\(file): the file is empty; it needs a header row: name,start,end,tz,counts,notes; nothing was imported") }
         var index: [String: Int] = [:]
         for (position, raw) in header.fields.enumerated() {
             var name = raw.trimmingCharacters(in: .whitespaces).lowercased()

@@ -69,7 +69,7 @@ public struct StatusReport: Sendable {
         let overrides = input.activeOverrides
         let windows = input.windows
         let window = windows.first { $0.covers(input.now) }
-        let prober = Prober(http: HTTPClient(), attemptTimeout: .seconds(3))
+        let prober = Prober(http: .shared, attemptTimeout: .seconds(3))
 
         var roles: [String: Output.RoleOutput] = [:]
         let known = Set(fleet.roles.map(\.name))

@@ -26,6 +26,9 @@ public struct EmailConfiguration: Sendable {
     public var user: ConfiguredSecret?
     public var password: ConfiguredSecret?
     public var requireTLS: Bool
+    /// `ca_file`: the certificate authorities to trust instead of the system's, resolved against the
+    /// configuration's directory.
+    public var caFile: String?
     public var connectTimeout: Duration
     public var timeout: Duration
 }

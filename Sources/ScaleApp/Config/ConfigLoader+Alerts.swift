@@ -59,9 +59,13 @@ extension ConfigLoader {
         guard (user == nil) == (password == nil) else {
             throw table.error(user == nil ? "password_env" : "user_env", "give both the user and the password (user_env and password_env, or _file), or neither")
         }
+        let caFile = try table.string("ca_file").map(resolve)
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw table.error("ca_file", "cannot read \(caFile): give a readable PEM file of the certificate authorities to trust")
+        }
         let configuration = EmailConfiguration(
             server: server, from: from, to: to, user: user, password: password,
-            requireTLS: try table.bool("require_tls") ?? false,
+            requireTLS: try table.bool("require_tls") ?? false, caFile: caFile,
             connectTimeout: try table.duration("connect_timeout") ?? .seconds(10),
             timeout: try table.duration("timeout") ?? .seconds(30))
         try table.finish()

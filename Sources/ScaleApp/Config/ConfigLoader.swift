@@ -63,6 +63,10 @@ public enum ConfigLoader {
         execution.probeInterval = try controller.duration("probe_interval") ?? execution.probeInterval
         execution.replaceLimit = try controller.int("replace_limit", in: 0...10) ?? execution.replaceLimit
         let maxNodes = try controller.int("max_nodes", in: 0...10_000)
+        let historyKeep = try controller.duration("history_keep") ?? .seconds(90 * 86_400)
+        guard historyKeep >= .seconds(86_400) else {
+            throw controller.error("history_keep", "\(DurationText.format(historyKeep)) is too short: keep at least 1d of history (90d is the default)")
+        }
         try controller.finish()
 
         guard var providerTable = try root.table("provider") else {
@@ -122,6 +126,7 @@ public enum ConfigLoader {
             file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
             leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon, alerts: alerts)
         configuration.serverLimit = serverLimit
+        configuration.historyKeep = historyKeep
         return configuration
     }
 

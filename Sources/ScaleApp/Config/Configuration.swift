@@ -47,6 +47,9 @@ public struct Configuration: Sendable {
     /// `[provider] server_limit`: the most servers the project or account may hold, for `doctor`'s
     /// quota check where the API does not tell.
     public var serverLimit: Int? = nil
+    /// `[controller] history_keep`: runs, steps and settled alerts older than this are pruned (the node
+    /// ledger and the scale-ups the lead is learned from are kept).
+    public var historyKeep: Duration = .seconds(90 * 86_400)
 
     /// Settings of `scalectl daemon`.
     public struct DaemonSettings: Sendable, Hashable {

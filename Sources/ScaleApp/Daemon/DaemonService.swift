@@ -9,15 +9,33 @@ import ServiceLifecycle
 public struct Daemon: Sendable {
     public let context: AppContext
     public let control: Control
+    let metrics: Metrics
 
     public init(context: AppContext, control: Control) {
         self.context = context
         self.control = control
+        metrics = Metrics(fleet: context.fleet.fleet, roles: context.fleet.roles.map(\.name))
+    }
+
+    /// One reconcile as the daemon runs it: the lead learned afresh, the outcome recorded in the metrics,
+    /// a failure reported rather than thrown. The soak benchmark calls it in a loop.
+    public func reconcileOnce() async -> ExitStatus {
+        context.refreshLead()
+        let started = ContinuousClock.now
+        do {
+            let outcome = try await control.perform(.reconcile)
+            await metrics.record(outcome, took: (ContinuousClock.now - started).timeInterval, at: context.clock.now())
+            return outcome.status
+        } catch {
+            let status = ExitStatus.of(error)
+            context.console.problem("daemon: \(error)")
+            await metrics.record(ControlOutcome(status: status), took: (ContinuousClock.now - started).timeInterval, at: context.clock.now())
+            return status
+        }
     }
 
     public func run(metricsAddress: String?) async throws -> ExitStatus {
-        let metrics = Metrics(fleet: context.fleet.fleet, roles: context.fleet.roles.map(\.name))
-        var services: [any Service] = [Controller(context: context, control: control, metrics: metrics)]
+        var services: [any Service] = [Controller(daemon: self)]
         if let address = metricsAddress ?? context.configuration.daemon.metrics {
             let context = self.context
             let console = context.console
@@ -41,12 +59,10 @@ public struct Daemon: Sendable {
 
     /// The reconcile loop as a service.
     struct Controller: Service {
-        let context: AppContext
-        let control: Control
-        let metrics: Metrics
+        let daemon: Daemon
 
         func run() async throws {
-            let context = self.context
+            let (context, metrics) = (daemon.context, daemon.metrics)
             if let unfinished = try await context.store.history(limit: 1).first?.run, unfinished.outcome == .running {
                 context.console.line("daemon: run #\(unfinished.id) (\(unfinished.command), pid \(unfinished.pid) on \(unfinished.host)) did not finish; resuming: the first reconcile takes over and converges")
             }
@@ -57,20 +73,7 @@ public struct Daemon: Sendable {
                     return (input.windows, input.activeOverrides)
                 },
                 fingerprint: { try await context.store.calendarFingerprint() },
-                reconcile: { [control, metrics] _ in
-                    context.refreshLead()
-                    let started = ContinuousClock.now
-                    do {
-                        let outcome = try await control.perform(.reconcile)
-                        await metrics.record(outcome, took: (ContinuousClock.now - started).timeInterval, at: context.clock.now())
-                        return outcome.status
-                    } catch {
-                        let status = ExitStatus.of(error)
-                        context.console.problem("daemon: \(error)")
-                        await metrics.record(ControlOutcome(status: status), took: (ContinuousClock.now - started).timeInterval, at: context.clock.now())
-                        return status
-                    }
-                },
+                reconcile: { [daemon] _ in await daemon.reconcileOnce() },
                 nextWake: { [metrics] wake in await metrics.setNextTransition(wake?.at) },
                 logger: context.logger)
             loop.snapshotTimes = Dictionary(uniqueKeysWithValues: context.fleet.roles.compactMap { role in

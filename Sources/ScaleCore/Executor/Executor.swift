@@ -239,12 +239,21 @@ public struct Executor: Sendable {
         crashPoint(kind)
         do {
             let value = try await body()
-            try? await journal.end(id, outcome: .ok, error: nil, at: clock.now())
+            await endStep(id, outcome: .ok, error: nil)
             return value
         } catch {
-            try? await journal.end(id, outcome: .failed, error: "\(error)", at: clock.now())
+            if Task.isCancelled || error is CancellationError {
+                await endStep(id, outcome: .interrupted, error: "stopped by a shutdown signal")
+            } else {
+                await endStep(id, outcome: .failed, error: "\(error)")
+            }
             throw error
         }
+    }
+
+    /// Closes a step in the journal; the store's writes land even while the run is being cancelled.
+    private func endStep(_ id: Int64, outcome: StepOutcome, error: String?) async {
+        try? await journal.end(id, outcome: outcome, error: error, at: clock.now())
     }
 }
 

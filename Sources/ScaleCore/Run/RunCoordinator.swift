@@ -50,6 +50,10 @@ public struct RunCoordinator: Sendable {
     public var logger: Logger
     /// How often the lock's heartbeat proves the run alive, for controllers on other hosts.
     public var heartbeat: Duration = .seconds(60)
+    /// `[controller] history_keep`: each run first prunes the journal older than this (nil: keep all),
+    /// keeping the last `keepScaleUps` scale-ups the lead is learned from.
+    public var historyKeep: Duration?
+    public var keepScaleUps = 50
     /// Called as each step starts; fault-injection tests end the process there.
     public var crashPoint: @Sendable (String) -> Void = { _ in }
     /// Told what happens as it happens.
@@ -157,6 +161,9 @@ public struct RunCoordinator: Sendable {
     public func withRun(named command: String, _ body: (Int64) async throws -> RunResult) async throws -> RunResult {
         let start = try await store.startRun(command: command, at: clock.now())
         if let dead = start.takenOver { notices(.tookOverLock(dead)) }
+        if let historyKeep {
+            _ = try? await store.pruneHistory(before: clock.now() - historyKeep, keepScaleUps: keepScaleUps)
+        }
         let store = self.store
         let heartbeat = self.heartbeat
         let result: RunResult

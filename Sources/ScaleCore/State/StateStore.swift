@@ -57,6 +57,10 @@ public protocol StateStore: Journal, AlertLog {
     func history(limit: Int) async throws -> [RunHistory]
     /// The latest successful runs that created nodes, newest first, with their steps.
     func scaleUps(limit: Int) async throws -> [RunHistory]
+    /// Deletes the runs, steps and settled alerts older than `cutoff`, keeping the node ledger, the latest
+    /// `keepScaleUps` scale-ups, the latest run, a running one and unresolved failures.
+    @discardableResult
+    func pruneHistory(before cutoff: Date, keepScaleUps: Int) async throws -> PruneResult
     /// Role → replacement rounds (journaled `replace` steps) of this fleet since `instant`.
     func replacements(since instant: Date) async throws -> [String: Int]
 
