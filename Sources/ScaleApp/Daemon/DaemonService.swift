@@ -80,9 +80,9 @@ public struct Daemon: Sendable {
                 role.snapshot.template.map { (role.name, $0.takeAtMinutes) }
             })
             loop.zone = context.fleet.timeZone
-            loop.takeSnapshots = { [control] roles in
+            loop.takeSnapshots = { [daemon] roles in
                 do {
-                    return try await SnapshotRun(context: context, extraChannels: control.extraChannels).run(roles: roles)
+                    return try await SnapshotRun(context: context, extraChannels: daemon.control.extraChannels).run(roles: roles)
                 } catch {
                     context.console.problem("daemon: snapshot: \(error)")
                     return ExitStatus.of(error)
