@@ -11,12 +11,13 @@ import ScaleSQLite
 /// Physics (boot, health, deletion) runs on `physics` time, normally real time, so an `up` in one process
 /// and a `status` in the next see the same progress. Daily snapshots follow `calendar`, the controller's
 /// clock, so a rehearsal with `--at` finds that day's snapshot.
+/// Images taken with `scalectl snapshot` live in the state file too (see `SimCloud+Snapshots.swift`).
 public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
     public let name = "sim"
     public let fleet: String
     public let settings: SimSettings
     let database: any DatabaseWriter
-    private let calendar: any ScaleClock
+    let calendar: any ScaleClock
     let physics: any ScaleClock
     private let nodeLogDirectory: String
     private let logger: Logger
@@ -65,6 +66,7 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
 
     public func newestSnapshot(role: String, selector: String) async throws -> Snapshot? {
         try await apiCall("find the newest snapshot for \(role)")
+        if let taken = try await newestTakenImage(selector: selector) { return taken?.snapshot }
         let knobs = settings.roles[role] ?? SimRoleSettings()
         if knobs.noSnapshot { return nil }
         let now = calendar.now()

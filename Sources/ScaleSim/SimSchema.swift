@@ -38,6 +38,19 @@ enum SimSchema {
                 t.column("updatedAt", .double).notNull()
             }
         }
+        migrator.registerMigration("Sim: create images") { db in
+            try db.create(table: "simImage") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("labels", .jsonText).notNull()
+                t.column("serverName", .text).notNull()
+                t.column("createdAt", .double).notNull()
+                t.column("readyAt", .double).notNull()
+                t.column("failed", .boolean).notNull()
+                t.column("sizeGB", .double).notNull()
+                t.column("consistent", .boolean).notNull()
+            }
+        }
         return migrator
     }
 }
@@ -75,7 +88,7 @@ struct SimServer: Codable, FetchableRecord, MutablePersistableRecord {
         return Node(
             id: String(id ?? 0), name: name, state: state, labels: labels, privateIP: privateIP, publicIP: nil,
             serverType: serverType, createdAt: Date(timeIntervalSince1970: createdAt), providerStatus: status,
-            templateValues: ["port": String(port), "ready_at": runningAt.map { String($0 + readinessDelay) } ?? "never"])
+            templateValues: ["port": String(port), "ready_at": runningAt.map { String($0 + readinessDelay) } ?? "never"], imageID: imageID)
     }
 }
 

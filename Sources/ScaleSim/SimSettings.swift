@@ -27,6 +27,12 @@ public struct SimSettings: Sendable, Hashable {
     public var prices: [String: Double] = SimSettings.demoPrices
     /// Server type → the monthly cap in EUR, when given.
     public var monthlyPrices: [String: Double] = [:]
+    /// From `scalectl snapshot` taking an image to it being available (physics time).
+    public var snapshotTime: Duration = .seconds(2)
+    /// What each image stores, for `cost`.
+    public var snapshotSizeGB: Double = 20
+    /// Servers outside any fleet that snapshots can be taken from: name → labels.
+    public var templates: [String: [String: String]] = [:]
     /// The sim cloud's own state file (`[provider] state`); nil: ``SimCloud/defaultStatePath(beside:)``.
     public var statePath: String?
 
@@ -126,6 +132,10 @@ public struct SimFaults: Sendable, Hashable {
     public var missingBalancers: Set<String> = []
     /// Every API call fails with HTTP 401 `unauthorized`, as with a revoked token.
     public var rejectCredentials = false
+    /// The first this many images taken end `failed` instead of `available`.
+    public var snapshotFailures = 0
+    /// Taking an image is refused at once with this error code (`unavailable`, `locked`).
+    public var snapshotRefusal: String?
 
     public init(
         createErrors: [String: String] = [:], neverRunning: Set<String> = [], deadBoots: [String: Int] = [:],

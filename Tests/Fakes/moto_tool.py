@@ -5,6 +5,7 @@
     python moto_tool.py describe ENDPOINT  -> JSON {instances: [...], targets: [...]}
     python moto_tool.py duplicate ENDPOINT NAME -> JSON {id}: a copy of the live instance NAME with all its
         tags, as the console's "launch more like this" makes it
+    python moto_tool.py images ENDPOINT    -> JSON {images: [{id, state, tags, snapshots}], snapshots: [{id, tags}]}
 
 Credentials are moto's fakes; the region is us-east-1.
 """
@@ -96,6 +97,25 @@ def duplicate(endpoint, name):
     return {"id": copy}
 
 
+def images(endpoint):
+    ec2, _ = clients(endpoint)
+    found = []
+    for image in ec2.describe_images(Owners=["self"])["Images"]:
+        found.append(
+            {
+                "id": image["ImageId"],
+                "state": image["State"],
+                "tags": {tag["Key"]: tag["Value"] for tag in image.get("Tags", [])},
+                "snapshots": [m["Ebs"]["SnapshotId"] for m in image.get("BlockDeviceMappings", []) if "Ebs" in m],
+            }
+        )
+    snapshots = [
+        {"id": s["SnapshotId"], "tags": {tag["Key"]: tag["Value"] for tag in s.get("Tags", [])}}
+        for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]
+    ]
+    return {"images": found, "snapshots": snapshots}
+
+
 if __name__ == "__main__":
     command, endpoint = sys.argv[1], sys.argv[2]
-    print(json.dumps({"seed": seed, "describe": describe, "duplicate": duplicate}[command](endpoint, *sys.argv[3:])))
+    print(json.dumps({"seed": seed, "describe": describe, "duplicate": duplicate, "images": images}[command](endpoint, *sys.argv[3:])))

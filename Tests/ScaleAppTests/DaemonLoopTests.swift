@@ -101,3 +101,33 @@ struct DaemonLoopTests {
         #expect(inside == Schedule.Wake(at: Self.at("2026-11-23T21:04"), reason: .interval))
     }
 }
+
+/// The daemon takes the daily snapshots at `take_at`, local time, on the virtual clock.
+struct DaemonSnapshotTests {
+    @Test func takesTheSnapshotsAtTakeAtEveryDayAcrossTheAutumnChange() async throws {
+        let madrid = DaemonLoopTests.madrid
+        let clock = VirtualClock(DaemonLoopTests.at("2026-10-24T12:00Z"))
+        let taken = Mutex<[(String, [String])]>([])
+        var loop = DaemonLoop(
+            clock: clock, interval: .seconds(3600), watch: .seconds(600),
+            schedule: { ([], []) }, fingerprint: { "" }, reconcile: { _ in .ok }, logger: TestTools.quietLogger)
+        loop.snapshotTimes = ["frontal": 17 * 60, "celery": 17 * 60, "batch": 6 * 60 + 30]
+        loop.zone = madrid
+        loop.takeSnapshots = { roles in
+            taken.withLock { $0.append((TimeText.iso(clock.now()), roles)) }
+            return .ok
+        }
+        let task = Task { try await loop.run() }
+        let stop = DaemonLoopTests.at("2026-10-26T00:00Z")
+        while true {
+            try await clock.waitForSleepers()
+            guard let next = clock.nextDeadline, next <= stop else { break }
+            clock.advance(to: next)
+        }
+        task.cancel()
+        let runs = taken.withLock { $0 }
+        // Saturday 24 October is UTC+2 (17:00 = 15:00Z); Sunday 25 October is UTC+1.
+        #expect(runs.map(\.0) == ["2026-10-24T15:00:00Z", "2026-10-25T05:30:00Z", "2026-10-25T16:00:00Z"])
+        #expect(runs.map(\.1) == [["celery", "frontal"], ["batch"], ["celery", "frontal"]])
+    }
+}

@@ -14,7 +14,7 @@ enum ProviderFactory {
             let sim = try SimCloud(
                 fleet: configuration.fleet.fleet, settings: settings,
                 statePath: settings.statePath ?? SimCloud.defaultStatePath(beside: configuration.database), calendar: clock, logger: logger)
-            return .of(sim, rateLimit: settings.rateLimit == nil ? nil : sim)
+            return .of(sim, rateLimit: settings.rateLimit == nil ? nil : sim, snapshots: sim)
         case .hetzner(let settings):
             let source: ConfiguredSecret = settings.tokenFile.map { .file($0, key: "provider.token_file") }
                 ?? .variable(settings.tokenVariable, key: "provider.token_env")
@@ -23,7 +23,7 @@ enum ProviderFactory {
             return .of(hetzner, shutdown: hetzner, rateLimit: hetzner)
         case .aws(let settings):
             let aws = try awsCloud(settings, configuration: configuration, logger: logger, environment: environment)
-            return .of(aws)
+            return .of(aws, snapshots: aws)
         }
     }
 }

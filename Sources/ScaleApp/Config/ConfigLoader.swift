@@ -145,10 +145,7 @@ public enum ConfigLoader {
         guard let snapshotTable = try table.table("snapshot") else {
             throw table.error("snapshot", "is required: snapshot = { labels = \"role=\(name)\", max_age = \"30h\" }")
         }
-        let snapshot = SnapshotRule(
-            selector: try snapshotTable.requiredString("labels"),
-            maxAge: try snapshotTable.duration("max_age") ?? .seconds(30 * 3600))
-        try snapshotTable.finish()
+        let snapshot = try snapshotRule(snapshotTable, role: name, fleet: fleet)
         let balancer = try table.string("load_balancer")
         var ready: ReadinessCheck?
         if let readyTable = try table.table("ready") {
@@ -223,6 +220,8 @@ public enum ConfigLoader {
         settings.snapshotDays = try table.int("snapshot_days", in: 1...60) ?? settings.snapshotDays
         settings.snapshotHour = try table.int("snapshot_hour", in: 0...23) ?? settings.snapshotHour
         settings.readinessDelay = try table.duration("readiness_delay") ?? settings.readinessDelay
+        settings.snapshotTime = try table.duration("snapshot_time") ?? settings.snapshotTime
+        for name in try table.strings("templates") ?? [] { settings.templates[name] = [:] }
         if let limit = try table.table("rate_limit") {
             let perHour = try limit.int("per_hour", in: 1...1_000_000) ?? 3600
             let burst = try limit.int("burst", in: 1...1_000_000) ?? perHour
@@ -258,6 +257,8 @@ public enum ConfigLoader {
             settings.faults.unavailableTypes = Set(try faults.strings("unavailable_types") ?? [])
             settings.faults.missingBalancers = Set(try faults.strings("missing_balancers") ?? [])
             settings.faults.rejectCredentials = try faults.bool("reject_credentials") ?? false
+            settings.faults.snapshotFailures = try faults.int("snapshot_failures", in: 0...1000) ?? 0
+            settings.faults.snapshotRefusal = try faults.string("snapshot_refusal")
             for (key, kind) in [("server_errors", "5xx"), ("rate_limited", "429"), ("timeouts", "timeout")] {
                 guard let burst = try faults.table(key) else { continue }
                 let after = try burst.int("after", in: 0...1_000_000) ?? 0

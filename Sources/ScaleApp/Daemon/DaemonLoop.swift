@@ -17,6 +17,12 @@ struct DaemonLoop: Sendable {
     var fingerprint: @Sendable () async throws -> String
     /// One reconcile run; the reason is for the log.
     var reconcile: @Sendable (String) async -> ExitStatus
+    /// Role → minutes after local midnight (`snapshot.take_at`): the daily snapshots, taken on the dot.
+    var snapshotTimes: [String: Int] = [:]
+    /// The zone `take_at` is read in.
+    var zone: TimeZone = .gmt
+    /// Takes the daily snapshots of these roles (one `snapshot` run).
+    var takeSnapshots: @Sendable ([String]) async -> ExitStatus = { _ in .ok }
     /// Told the next wake after each run, for metrics.
     var nextWake: @Sendable (Schedule.Wake?) async -> Void = { _ in }
     var logger: Logger
@@ -26,6 +32,7 @@ struct DaemonLoop: Sendable {
         var reason: String? = "start"
         var lastRun: Date?
         var retryAt: Date?
+        var snapshotAt = nextSnapshot(after: clock.now())
         while !Task.isCancelled {
             if let why = reason {
                 logger.info("Reconciling", metadata: ["daemon.reason": "\(why)"])
@@ -40,17 +47,31 @@ struct DaemonLoop: Sendable {
             await nextWake(wake)
             while reason == nil {
                 let now = clock.now()
+                if let due = snapshotAt, now >= due.at {
+                    logger.info("Taking the daily snapshots", metadata: ["daemon.roles": "\(due.roles.joined(separator: ","))"])
+                    let status = await takeSnapshots(due.roles)
+                    snapshotAt = status == .locked ? (clock.now() + lockRetry, due.roles) : nextSnapshot(after: due.at)
+                    continue
+                }
                 if let wake, now >= wake.at {
                     reason = Self.describe(wake.reason)
                     break
                 }
-                try await clock.sleep(for: wake.map { min(watch, $0.at.since(now)) } ?? watch)
+                let until = [wake?.at, snapshotAt?.at].compactMap { $0 }.min()
+                try await clock.sleep(for: until.map { min(watch, $0.since(now)) } ?? watch)
                 if let current = try? await fingerprint(), current != seen {
                     seen = current
                     reason = "the calendar or the overrides changed"
                 }
             }
         }
+    }
+
+    /// The next `take_at` strictly after `instant` and the roles due then.
+    func nextSnapshot(after instant: Date) -> (at: Date, roles: [String])? {
+        let times = snapshotTimes.map { (role: $0.key, at: SnapshotPolicy.nextTake(after: instant, minutes: $0.value, zone: zone)) }
+        guard let first = times.map(\.at).min() else { return nil }
+        return (first, times.filter { $0.at == first }.map(\.role).sorted())
     }
 
     static func describe(_ reason: Schedule.Wake.Reason) -> String {

@@ -89,7 +89,7 @@ public struct Daemon: Sendable {
             if let unfinished = try await context.store.history(limit: 1).first?.run, unfinished.outcome == .running {
                 context.console.line("daemon: run #\(unfinished.id) (\(unfinished.command), pid \(unfinished.pid) on \(unfinished.host)) did not finish; resuming: the first reconcile takes over and converges")
             }
-            let loop = DaemonLoop(
+            var loop = DaemonLoop(
                 clock: context.clock, interval: context.configuration.daemon.interval, watch: context.configuration.daemon.watch,
                 schedule: {
                     let input = try await context.plannerInput(.reconcile)
@@ -102,8 +102,21 @@ public struct Daemon: Sendable {
                 reconcile: { [daemon] _ in await daemon.reconcileOnce() },
                 nextWake: { [metrics] wake in await metrics.setNextTransition(wake?.at) },
                 logger: context.logger)
+            loop.snapshotTimes = Dictionary(uniqueKeysWithValues: context.fleet.roles.compactMap { role in
+                role.snapshot.template.map { (role.name, $0.takeAtMinutes) }
+            })
+            loop.zone = context.fleet.timeZone
+            loop.takeSnapshots = { [daemon] roles in
+                do {
+                    return try await SnapshotRun(context: context, extraChannels: daemon.control.extraChannels).run(roles: roles)
+                } catch {
+                    context.console.problem("daemon: snapshot: \(error)")
+                    return ExitStatus.of(error)
+                }
+            }
+            let configured = loop
             do {
-                try await cancelWhenGracefulShutdown { try await loop.run() }
+                try await cancelWhenGracefulShutdown { try await configured.run() }
             } catch is CancellationError {
                 // A shutdown signal: the current run was stopped safely and marked interrupted.
             }

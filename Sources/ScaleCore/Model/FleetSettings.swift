@@ -5,10 +5,39 @@ public struct SnapshotRule: Sendable, Hashable {
     /// A label selector (`role=frontal`) in the provider's syntax.
     public var selector: String
     public var maxAge: Duration
+    /// Where `scalectl snapshot` takes this role's daily snapshot from; nil: something else takes them.
+    public var template: SnapshotTemplate?
 
-    public init(selector: String, maxAge: Duration) {
+    public init(selector: String, maxAge: Duration, template: SnapshotTemplate? = nil) {
         self.selector = selector
         self.maxAge = maxAge
+        self.template = template
+    }
+}
+
+/// `snapshot = { from = "frontal-template", take_at = "17:00", keep = 7 }`: the controller takes the
+/// role's daily snapshot itself.
+public struct SnapshotTemplate: Sendable, Hashable {
+    /// A server name, or a label selector (it contains `=`) that must match exactly one server.
+    public var from: String
+    /// Local time of day, in the controller's zone, as hour and minute.
+    public var takeAt: (hour: Int, minute: Int) { (takeAtMinutes / 60, takeAtMinutes % 60) }
+    /// Minutes after local midnight.
+    public var takeAtMinutes: Int
+    /// How many of this fleet's own snapshots of the role to keep.
+    public var keep: Int
+    /// Stop the template for a consistent image (`consistent = "shutdown"`): Hetzner shuts it down
+    /// gracefully first; AWS lets `CreateImage` reboot it.
+    public var consistent: Bool
+    /// How long taking one may last before it counts as failed.
+    public var within: Duration
+
+    public init(from: String, takeAtMinutes: Int, keep: Int, consistent: Bool = false, within: Duration = .seconds(3600)) {
+        self.from = from
+        self.takeAtMinutes = takeAtMinutes
+        self.keep = keep
+        self.consistent = consistent
+        self.within = within
     }
 }
 

@@ -34,11 +34,13 @@ public struct Node: Sendable, Hashable, Codable {
     public var providerStatus: String?
     /// Extra values readiness templates may use, such as the sim provider's `port`.
     public var templateValues: [String: String]
+    /// The image (snapshot) the node was created from, when the provider says: pruning never deletes it.
+    public var imageID: String?
 
     public init(
         id: String, name: String, state: NodeState, labels: [String: String] = [:], privateIP: String? = nil,
         publicIP: String? = nil, serverType: String? = nil, createdAt: Date? = nil, providerStatus: String? = nil,
-        templateValues: [String: String] = [:]
+        templateValues: [String: String] = [:], imageID: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -50,6 +52,7 @@ public struct Node: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.providerStatus = providerStatus
         self.templateValues = templateValues
+        self.imageID = imageID
     }
 
     public var fleet: String? { labels[OwnershipLabel.fleet] }

@@ -11,11 +11,14 @@ public struct ProviderBundle: Sendable {
     public var balancerLookup: (any BalancerLookup)?
     public var serverTypes: (any ServerTypeAvailability)?
     public var quota: (any QuotaReporting)?
+    /// Takes and prunes the roles' daily snapshots (`scalectl snapshot`).
+    public var snapshots: (any SnapshotTaking)?
 
     public init(
         provider: any CloudProvider, balancers: (any LoadBalancing)? = nil, shutdown: (any GracefulShutdown)? = nil,
         rateLimit: (any RateLimitReporting)? = nil, balancerLookup: (any BalancerLookup)? = nil,
-        serverTypes: (any ServerTypeAvailability)? = nil, quota: (any QuotaReporting)? = nil
+        serverTypes: (any ServerTypeAvailability)? = nil, quota: (any QuotaReporting)? = nil,
+        snapshots: (any SnapshotTaking)? = nil
     ) {
         self.provider = provider
         self.balancers = balancers
@@ -24,14 +27,16 @@ public struct ProviderBundle: Sendable {
         self.balancerLookup = balancerLookup
         self.serverTypes = serverTypes
         self.quota = quota
+        self.snapshots = snapshots
     }
 
     /// A provider with every ability it has.
     public static func of<P: CloudProvider & LoadBalancing & BalancerLookup & ServerTypeAvailability & QuotaReporting>(
-        _ provider: P, shutdown: (any GracefulShutdown)? = nil, rateLimit: (any RateLimitReporting)? = nil
+        _ provider: P, shutdown: (any GracefulShutdown)? = nil, rateLimit: (any RateLimitReporting)? = nil,
+        snapshots: (any SnapshotTaking)? = nil
     ) -> ProviderBundle {
         ProviderBundle(
             provider: provider, balancers: provider, shutdown: shutdown, rateLimit: rateLimit, balancerLookup: provider,
-            serverTypes: provider, quota: provider)
+            serverTypes: provider, quota: provider, snapshots: snapshots)
     }
 }

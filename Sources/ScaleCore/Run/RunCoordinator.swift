@@ -154,7 +154,12 @@ public struct RunCoordinator: Sendable {
     /// closes the run exactly once with the result's outcome, summary and error: on success, failure,
     /// refusal and cancellation alike. When `body` throws, the run is closed as failed with the error.
     public func withRun(_ command: Command, _ body: (Int64) async throws -> RunResult) async throws -> RunResult {
-        let start = try await store.startRun(command: command.rawValue, at: clock.now())
+        try await withRun(named: command.rawValue, body)
+    }
+
+    /// ``withRun(_:_:)`` for a job that is not one of the fleet commands (`snapshot`): the same lock and closing.
+    public func withRun(named command: String, _ body: (Int64) async throws -> RunResult) async throws -> RunResult {
+        let start = try await store.startRun(command: command, at: clock.now())
         if let dead = start.takenOver { notices(.tookOverLock(dead)) }
         if let historyKeep {
             _ = try? await store.pruneHistory(before: clock.now() - historyKeep, keepScaleUps: keepScaleUps)
