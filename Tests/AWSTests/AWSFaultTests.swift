@@ -28,6 +28,7 @@ struct AWSFaultTests {
                 [controller]
                 database = "scalectl.sqlite"
                 fleet = "t"
+                timezone = "UTC"
                 drain = "50ms"
                 poll_interval = "100ms"
                 boot_timeout = "30s"

@@ -53,7 +53,7 @@ struct InstallTests {
         let probe = try directory.write("bin/scalectl", "#!/bin/sh\nprintf '%s' \"$HCLOUD_TOKEN\" > \(directory.file("token"))\n")
         chmod(probe, 0o755)
         let commands = try Self.crontabCommands()
-        #expect(commands.count == 3, "\(commands)")
+        #expect(commands.count == 4, "reconcile, snapshot and two doctor lines: \(commands)")
         for command in commands {
             #expect(command.contains("/etc/scalectl/env"))
             try? FileManager.default.removeItem(atPath: directory.file("token"))
