@@ -45,8 +45,9 @@ $(VENV)/.installed: scripts/test-requirements.txt
 
 # Suites run in parallel: executor and coordinator tests run on virtual time, end-to-end tests wait for
 # conditions, not for time. The suites whose subject is wall-clock time itself (the daemon's window edges,
-# real Celery workers joining a broker) run afterwards, one at a time, so a loaded machine cannot starve them.
-REALTIME_SUITES := DaemonTests|CeleryReadinessTests|PageTests
+# real Celery workers joining a broker, the browser page, the seeded fault campaign, HTTP and probe
+# timeouts, a shared poll's cancellation) run afterwards, one at a time, so a loaded machine cannot starve them.
+REALTIME_SUITES := DaemonTests|CeleryReadinessTests|PageTests|HetznerCampaignTests|HTTPClientTests|ProbeTests|SharedPollCancellationTests
 test: build venv test-deps
 	$(SWIFT) test --skip '$(REALTIME_SUITES)'
 	$(SWIFT) test --skip-build --no-parallel --filter '$(REALTIME_SUITES)'
