@@ -47,9 +47,12 @@ $(VENV)/.installed: scripts/test-requirements.txt
 # conditions, not for time. The suites whose subject is wall-clock time itself (the daemon's window edges,
 # real Celery workers joining a broker, the browser page, the seeded fault campaign, HTTP and probe
 # timeouts, a shared poll's cancellation) run afterwards, one at a time, so a loaded machine cannot starve them.
+# At most TEST_WIDTH tests at a time: as fast as all at once on 2 cores (91.6 s against 95.9 s for 298
+# tests), without a start where every test launches its servers together.
 REALTIME_SUITES := DaemonTests|CeleryReadinessTests|PageTests|HetznerCampaignTests|HTTPClientTests|ProbeTests|SharedPollCancellationTests
+TEST_WIDTH ?= 24
 test: build venv test-deps
-	$(SWIFT) test --skip '$(REALTIME_SUITES)'
+	$(SWIFT) test --skip '$(REALTIME_SUITES)' --experimental-maximum-parallelization-width $(TEST_WIDTH)
 	$(SWIFT) test --skip-build --no-parallel --filter '$(REALTIME_SUITES)'
 
 # The fault campaign of docs/reliability.md with more seeds than `make test` runs (CAMPAIGN_SEEDS each case).

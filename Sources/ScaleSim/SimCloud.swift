@@ -119,7 +119,7 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
             }
             var server = SimServer(
                 id: nil, name: spec.name, labels: spec.labels, serverType: spec.serverType, imageID: spec.snapshot.id,
-                port: 0, pid: nil, createdAt: now, runningAt: never ? nil : now + boot, deleteRequestedAt: nil, goneAt: nil)
+                port: 0, pid: nil, processStart: nil, createdAt: now, runningAt: never ? nil : now + boot, deleteRequestedAt: nil, goneAt: nil)
             try server.insert(db)
             server.port = try Self.freePort(on: server.privateIP)
             try server.update(db)
@@ -137,7 +137,7 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
         }
         let now = physics.now().timeIntervalSince1970
         let gone = now + settings.deleteTime.timeInterval
-        let pid = try await database.write { db -> Int32? in
+        let process = try await database.write { db -> (pid: Int32, start: Int64?)? in
             guard let id = Int64(node.id), var server = try SimServer.fetchOne(db, key: id), server.goneAt == nil || server.goneAt! > now
             else { return nil }
             if server.deleteRequestedAt == nil {
@@ -146,9 +146,9 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
                 try server.update(db)
             }
             _ = try SimTarget.filter(Column("serverID") == id).deleteAll(db)
-            return server.pid
+            return server.pid.map { ($0, server.processStart) }
         }
-        if let pid { await ChildProcess.terminateGroup(pid) }
+        if let process { await ChildProcess.terminateGroup(process.pid, startedAt: process.start) }
     }
 
     // MARK: LoadBalancing
@@ -308,20 +308,22 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
                 if let dead = settings.faults.deadBoots[server.name], try Self.bump("boots:\(server.name)", db) <= dead {
                     server.pid = 0  // this boot starts no process: the node runs but never gets ready
                 } else {
-                    server.pid = try startBootCommand(command, server: server, role: role)
+                    (server.pid, server.processStart) = try startBootCommand(command, server: server, role: role)
                 }
                 try server.update(db)
             }
         }
     }
 
-    private func startBootCommand(_ template: String, server: SimServer, role: String) throws -> Int32 {
+    /// Starts a node's boot command; returns its pid and when it started (nil if it is already gone).
+    private func startBootCommand(_ template: String, server: SimServer, role: String) throws -> (Int32, Int64?) {
         let command = try Template.render(template, values: Template.values(for: server.node(at: 0), role: role))
         try FileManager.default.createDirectory(atPath: nodeLogDirectory, withIntermediateDirectories: true)
         let pid = try ChildProcess.spawn(command, log: "\(nodeLogDirectory)/\(server.name).log")
+        let start = ChildProcess.startTicks(of: pid).map(Int64.init)  // read before a reaper can free the pid
         ChildProcess.reapInBackground(pid)
         logger.debug("Sim node process started", metadata: ["node.name": "\(server.name)", "process.pid": "\(pid)"])
-        return pid
+        return (pid, start)
     }
 
     /// The budget as this process last saw it.

@@ -51,6 +51,10 @@ enum SimSchema {
                 t.column("consistent", .boolean).notNull()
             }
         }
+        migrator.registerMigration("Sim: remember when a node's process started") { db in
+            // With the pid, the start time tells the node's process from a later one that got its pid.
+            try db.alter(table: "simServer") { t in t.add(column: "processStart", .integer) }
+        }
         return migrator
     }
 }
@@ -64,6 +68,8 @@ struct SimServer: Codable, FetchableRecord, MutablePersistableRecord {
     var imageID: String
     var port: Int
     var pid: Int32?
+    /// When the process `pid` started (clock ticks since boot), so a reused pid is never signalled.
+    var processStart: Int64?
     var createdAt: Double
     var runningAt: Double?
     var deleteRequestedAt: Double?

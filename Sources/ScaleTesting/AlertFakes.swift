@@ -50,7 +50,7 @@ public struct FakeWebhookReceiver: Sendable {
 
     public static func start(in directory: TemporaryDirectory) async throws -> FakeWebhookReceiver {
         let requests = directory.file("hooks-\(UUID().uuidString.prefix(6))")
-        let command = "exec python3 \(TestTools.repositoryRoot)/Tests/Fakes/webhook_receiver.py --port {port} --dir \(requests)"
+        let command = "exec \(TestTools.python) \(TestTools.repositoryRoot)/Tests/Fakes/webhook_receiver.py --port {port} --dir \(requests)"
         return FakeWebhookReceiver(server: try await ServerProcess.start(command), requests: RecordingDirectory(path: requests))
     }
 

@@ -42,10 +42,10 @@ public struct TestFleet: Sendable {
             \(extraProvider)
 
             [provider.roles.frontal]
-            boot_command = "exec python3 -m http.server {port} --bind {private_ip}"
+            boot_command = "exec \(TestTools.python) -m http.server {port} --bind {private_ip}"
 
             [provider.roles.celery]
-            boot_command = "\(celeryBoot ?? "exec python3 -m http.server {port} --bind {private_ip}")"
+            boot_command = "\(celeryBoot ?? "exec \(TestTools.python) -m http.server {port} --bind {private_ip}")"
 
             [roles.frontal]
             count = \(frontal)

@@ -10,6 +10,14 @@ public enum TestTools {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }()
 
+    /// The Python that runs sim nodes and test servers: the virtual environment's interpreter itself (a
+    /// version manager's shim, such as pyenv's, costs a dozen processes and a third of a second per start,
+    /// which hundreds of nodes starting at once turn into seconds), or `python3` before `make test` made it.
+    public static let python: String = {
+        let path = "\(repositoryRoot)/.venv/bin/python3"
+        return FileManager.default.isExecutableFile(atPath: path) ? path : "python3"
+    }()
+
     /// A program from the test virtual environment (`.venv/bin/NAME`), installed by `make test`.
     /// - Throws: a message saying to run `make test` when it is missing.
     public static func venv(_ name: String) throws -> String {

@@ -14,7 +14,7 @@ struct AWSFaultTests {
         try await Moto.with { moto in
             _ = try await moto.seed()
             let proxy = try await ServerProcess.start(
-                "exec python3 \(TestTools.repositoryRoot)/Tests/Fakes/aws_fault_proxy.py --port {port} --upstream \(moto.endpoint)")
+                "exec \(TestTools.python) \(TestTools.repositoryRoot)/Tests/Fakes/aws_fault_proxy.py --port {port} --upstream \(moto.endpoint)")
             defer { Task { await proxy.stop() } }
             let http = HTTPClient()
             func faults(_ body: [String: Any]) async throws {

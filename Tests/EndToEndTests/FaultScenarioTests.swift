@@ -83,23 +83,23 @@ struct FaultScenarioTests {
 
     @Test func aNodeThatNeverGetsReadyIsReplacedOnce() async throws {
         let outcome = try await Self.scenario(
-            faults: "dead_boots = { \"t-frontal-1-2\" = 1 }", within: "2s", expectUp: 0,
+            faults: "dead_boots = { \"t-frontal-1-2\" = 1 }", within: "8s", expectUp: 0,
             upSays: ["frontal: replacing t-frontal-1-2", "replaced 1", "up: done"])
         #expect(outcome.counters["boots:t-frontal-1-2"] == 2, "a dead boot, then a good one")
     }
 
     @Test func aNodeThatNeverGetsReadyAfterReplacementFailsTheGate() async throws {
         let outcome = try await Self.scenario(
-            faults: "dead_boots = { \"t-frontal-1-2\" = 5 }", within: "1s", expectUp: 1,
-            upSays: ["frontal: replacing t-frontal-1-2", "1 of 3 frontal nodes not ready within 1s", "t-frontal-1-2", "Step: probe (role frontal)"])
+            faults: "dead_boots = { \"t-frontal-1-2\" = 5 }", within: "8s", expectUp: 1,
+            upSays: ["frontal: replacing t-frontal-1-2", "1 of 3 frontal nodes not ready within 8s", "t-frontal-1-2", "Step: probe (role frontal)"])
         #expect(outcome.counters["boots:t-frontal-1-2"] == 2, "booted dead twice: the first node and its one replacement")
     }
 
     @Test func minReadyLetsADegradedRoleGoOnWithAWarning() async throws {
         let outcome = try await Self.scenario(
-            faults: "dead_boots = { \"t-frontal-1-3\" = 5 }", controller: "replace_limit = 0", within: "1s",
+            faults: "dead_boots = { \"t-frontal-1-3\" = 5 }", controller: "replace_limit = 0", within: "8s",
             frontalKeys: "min_ready = 2", expectUp: 0,
-            upSays: ["warning: frontal: 1 of 3 frontal nodes not ready within 1s; going on with 2, as min_ready 2 allows", "degraded"])
+            upSays: ["warning: frontal: 1 of 3 frontal nodes not ready within 8s; going on with 2, as min_ready 2 allows", "degraded"])
         #expect(outcome.counters["boots:t-frontal-1-3"] == 1, "booted dead once, not replaced")
     }
 

@@ -15,7 +15,7 @@ struct FakeHetzner {
 
     static func start() async throws -> FakeHetzner {
         let script = "\(TestTools.repositoryRoot)/Tests/Fakes/hetzner_fake.py"
-        return FakeHetzner(server: try await ServerProcess.start("exec python3 \(script) --port {port} --token \(token)"))
+        return FakeHetzner(server: try await ServerProcess.start("exec \(TestTools.python) \(script) --port {port} --token \(token)"))
     }
 
     var endpoint: String { "http://127.0.0.1:\(server.port)/v1" }

@@ -1,5 +1,6 @@
 import Foundation
 import ScaleCore
+import ScaleTesting
 import Testing
 
 /// A listening socket on loopback that accepts nothing: connects succeed (the kernel's backlog),
@@ -39,7 +40,7 @@ final class PythonHTTPServer: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try "ok".write(toFile: directory + "/health", atomically: true, encoding: .utf8)
         try String(repeating: "x", count: 100_000).write(toFile: directory + "/big", atomically: true, encoding: .utf8)
-        pid = try ChildProcess.spawn("exec python3 -m http.server \(port) --bind 127.0.0.1 --directory \(directory)", log: "/dev/null")
+        pid = try ChildProcess.spawn("exec \(TestTools.python) -m http.server \(port) --bind 127.0.0.1 --directory \(directory)", log: "/dev/null")
         let deadline = ContinuousClock.now + .seconds(60)
         let prober = Prober(http: HTTPClient(), attemptTimeout: .seconds(1))
         while await prober.check(ReadinessCheck(kind: .tcp, template: "127.0.0.1:\(port)", within: .seconds(1)), node: Node(id: "0", name: "x", state: .running), role: "r") != nil {

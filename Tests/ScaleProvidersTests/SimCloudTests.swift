@@ -22,7 +22,7 @@ struct SimCloudTests {
         try await database.write { db in
             var server = SimServer(
                 id: nil, name: "m-frontal-1-1", labels: [OwnershipLabel.fleet: "m", OwnershipLabel.role: "frontal"], serverType: "x",
-                imageID: "i", port: 40000, pid: nil, createdAt: Date().timeIntervalSince1970, runningAt: Date().timeIntervalSince1970,
+                imageID: "i", port: 40000, pid: nil, processStart: nil, createdAt: Date().timeIntervalSince1970, runningAt: Date().timeIntervalSince1970,
                 deleteRequestedAt: nil, goneAt: nil)
             try server.insert(db)
         }
@@ -47,6 +47,36 @@ struct SimCloudTests {
         _ = try await cloud.listNodes()
         #expect(try await database.read { db in try SimServer.fetchOne(db)?.pid } == pid, "the node crashed; the cloud does not heal it")
         #expect(!ChildProcess.isAlive(pid))
+    }
+
+    /// A pid recorded at create time may belong to another process by the time the node is deleted (pids
+    /// wrap around within a minute on a busy host): deleting the node must not signal that stranger.
+    @Test func deletingANodeNeverSignalsAProcessThatReusedItsPid() async throws {
+        let database = try DatabaseQueue()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cloud = try cloud(database, directory: directory)
+        let snapshot = try #require(try await cloud.newestSnapshot(role: "frontal", selector: "role=frontal"))
+        let spec = { (name: String) in
+            NodeSpec(name: name, role: "frontal", serverType: "x", snapshot: snapshot, labels: [OwnershipLabel.fleet: "m", OwnershipLabel.role: "frontal"])
+        }
+        let recorded = try await cloud.createNode(spec("m-frontal-1-1"))
+        let server = try #require(try await database.read { db in try SimServer.fetchOne(db, key: Int64(recorded.id)) })
+        let pid = try #require(server.pid)
+        #expect(server.processStart != nil && server.processStart.map(UInt64.init) == ChildProcess.startTicks(of: pid))
+
+        // The same pid, as if a later process had it: its start time is not the one recorded.
+        try await database.write { db in
+            try db.execute(sql: "UPDATE simServer SET processStart = processStart - 1 WHERE id = ?", arguments: [server.id])
+        }
+        try await cloud.deleteNode(recorded)
+        #expect(ChildProcess.isAlive(pid), "a process the sim cannot identify as the node's is left alone")
+        await ChildProcess.terminateGroup(pid)
+
+        let node = try await cloud.createNode(spec("m-frontal-1-2"))
+        let second = try #require(try await cloud.processID(ofServer: node.id))
+        try await cloud.deleteNode(node)
+        #expect(!ChildProcess.isAlive(second), "the node's own process is stopped")
     }
 
     @Test func dailySnapshotsFollowTheControllersClock() async throws {

@@ -47,9 +47,14 @@ public enum ChildProcess {
     }
 
     /// Waits for `pid` to exit on a thread of its own; returns its exit status (128 + signal when killed).
-    public static func wait(_ pid: pid_t) async -> Int32 {
+    /// `beforeReaping` runs once it has exited but while its pid (and so its group id) is still taken, so
+    /// signalling the group there can reach no process that reused the pid.
+    public static func wait(_ pid: pid_t, beforeReaping: @escaping @Sendable () -> Void = {}) async -> Int32 {
         await withCheckedContinuation { continuation in
             let thread = Thread {
+                var info = siginfo_t()
+                while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+                beforeReaping()
                 var status: Int32 = 0
                 while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
                 let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
@@ -79,27 +84,38 @@ public enum ChildProcess {
         kill(-pgid, SIGKILL)
     }
 
+    /// Ends the process group `pgid` only if its leader is still the process that started at `startedAt`
+    /// (clock ticks since boot, from ``startTicks(of:)``): a pid recorded long ago may belong to a
+    /// stranger's process by now, and a group whose leader has gone is left alone.
+    public static func terminateGroup(_ pgid: pid_t, startedAt: Int64?, grace: Duration = .seconds(2)) async {
+        guard let startedAt, let actual = startTicks(of: pgid), actual == UInt64(startedAt), isAlive(pgid) else { return }
+        await terminateGroup(pgid, grace: grace)
+    }
+
     /// Runs `command` to completion or until `timeout`, returning its exit status and the tail of its output.
     public static func run(_ command: String, timeout: Duration) async throws -> (status: Int32, output: String) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("scalectl-\(UUID().uuidString).out").path
         defer { unlink(log) }
         let pid = try spawn(command, log: log)
-        let timedOut = Mutex(false)
+        // The group is signalled only while its leader is unreaped, so never a process that reused the pid.
+        let group = GroupState()
         let killer = Task {
             try await Task.sleep(for: timeout)
-            timedOut.withLock { $0 = true }
-            kill(-pid, SIGKILL)
+            group.state.withLock { if !$0.reaped { $0.timedOut = true; kill(-pid, SIGKILL) } }
         }
         let status = await withTaskCancellationHandler {
-            await wait(pid)
+            await wait(pid) {
+                // Anything the command left running in its group goes with it.
+                group.state.withLock { $0.reaped = true; kill(-pid, SIGKILL) }
+            }
         } onCancel: {
-            kill(-pid, SIGKILL)
+            group.state.withLock { if !$0.reaped { kill(-pid, SIGKILL) } }
         }
         killer.cancel()
-        kill(-pid, SIGKILL)  // anything the command left running in its group
+        let timedOut = group.state.withLock { $0.timedOut }
         let data = FileManager.default.contents(atPath: log) ?? Data()
         let tail = String(decoding: data.suffix(600), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if timedOut.withLock({ $0 }) {
+        if timedOut {
             throw Failure(description: "did not finish within \(DurationText.format(timeout))")
         }
         try Task.checkCancellation()
@@ -126,6 +142,10 @@ public enum ChildProcess {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // Fields after the command name start at field 3 (state); starttime is field 22.
         return fields.count > 19 ? UInt64(fields[19]) : nil
+    }
+
+    private final class GroupState: Sendable {
+        let state = Mutex((timedOut: false, reaped: false))
     }
 
     private static let spawnSetSID: Int32 = 0x80  // POSIX_SPAWN_SETSID in glibc
