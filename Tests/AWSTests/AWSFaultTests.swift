@@ -6,7 +6,7 @@ import Testing
 /// The AWS provider through a fault-injecting proxy in front of moto (`Tests/Fakes/aws_fault_proxy.py`):
 /// 5xx, lost answers, a connection dropped before the request arrived, `RequestLimitExceeded` on
 /// `TerminateInstances`, a hand-made duplicate, and an error message echoing the secret key.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct AWSFaultTests {
     static let secretKey = "wJalr-PROXY-SECRET-never-printed-4e1d"
 
@@ -15,7 +15,7 @@ struct AWSFaultTests {
             _ = try await moto.seed()
             let proxy = try await ServerProcess.start(
                 "exec \(TestTools.python) \(TestTools.repositoryRoot)/Tests/Fakes/aws_fault_proxy.py --port {port} --upstream \(moto.endpoint)")
-            defer { Task { await proxy.stop() } }
+            atEnd { await proxy.stop() }
             let http = HTTPClient()
             func faults(_ body: [String: Any]) async throws {
                 _ = try await http.send(HTTPRequest(

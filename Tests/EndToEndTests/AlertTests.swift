@@ -4,7 +4,7 @@ import ScaleTesting
 import Testing
 
 /// Alerts from the real executable to a real SMTP server and a webhook receiver on loopback.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct AlertTests {
     /// A third role, `worker`, whose snapshot the sim hides while `broken`: `up` fails at resolve-snapshot.
     static func fleet(smtp: String, notifySuccess: Bool = false) async throws -> TestFleet {
@@ -53,11 +53,11 @@ struct AlertTests {
         let password = "smtp-pw-\(UUID().uuidString)"
         let signingKey = "hook-key-\(UUID().uuidString)"
         let smtp = try await FakeSMTPServer.start(in: directory, user: "alice", password: password)
-        defer { Task { await smtp.stop() } }
+        atEnd { await smtp.stop() }
         let hooks = try await FakeWebhookReceiver.start(in: directory)
-        defer { Task { await hooks.stop() } }
+        atEnd { await hooks.stop() }
         let fleet = try await Self.fleet(smtp: smtp.url)
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let environment = ["SMTP_USER": "alice", "SMTP_PASSWORD": password, "HOOK_URL": hooks.url("/hooks/scalectl"), "HOOK_SECRET": signingKey]
         try await Self.addEvent(fleet)
 
@@ -118,10 +118,10 @@ struct AlertTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let hooks = try await FakeWebhookReceiver.start(in: directory)
-        defer { Task { await hooks.stop() } }
+        atEnd { await hooks.stop() }
         let closed = "smtp://127.0.0.1:\(TestTools.freePort())"
         let fleet = try await Self.fleet(smtp: closed, notifySuccess: true)
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let environment = ["SMTP_USER": "alice", "SMTP_PASSWORD": "pw", "HOOK_URL": hooks.url("/status/500"), "HOOK_SECRET": "k"]
         try await Self.addEvent(fleet)
 
@@ -148,9 +148,9 @@ struct AlertTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let smtp = try await FakeSMTPServer.start(in: directory, user: "alice", password: "pw-test")
-        defer { Task { await smtp.stop() } }
+        atEnd { await smtp.stop() }
         let hooks = try await FakeWebhookReceiver.start(in: directory)
-        defer { Task { await hooks.stop() } }
+        atEnd { await hooks.stop() }
         let fleet = try await Self.fleet(smtp: smtp.url)
         defer { fleet.directory.remove() }
         var environment = ["SMTP_USER": "alice", "SMTP_PASSWORD": "pw-test", "HOOK_URL": hooks.url(), "HOOK_SECRET": "k"]

@@ -6,7 +6,7 @@ import Testing
 /// Broken configurations, calendar files and argument combinations against a live state (an event, a
 /// running fleet, an override): each exits 2, names the problem, and changes nothing (every table of
 /// the database, the sim's cloud included, is compared before and after).
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct BadInputCorpusTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
@@ -83,7 +83,7 @@ struct BadInputCorpusTests {
 
     @Test func everyBadInputExits2NamesTheProblemAndChangesNothing() async throws {
         let fleet = try await LifecycleTests.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         #expect(try await fleet.run("up", "--at", LifecycleTests.during).status == 0)
         #expect(try await fleet.run("override", "set", "celery", "2", "--event", "1", "--reason", "baseline").status == 0)
         let text = try String(contentsOfFile: fleet.config, encoding: .utf8)

@@ -3,7 +3,7 @@ import ScaleTesting
 import Testing
 
 /// `scalectl calendar sync` against a feed on a loopback HTTP server (Tests/Fakes/ics_feed.py), through the CLI.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct CalendarSyncTests {
     static let secret = "s3cr3t-Xq9-private-token"
     static let source = "http://127.0.0.1:{port}/calendar/ical/shows/private-${FEED_SECRET}/basic.ics"
@@ -56,10 +56,10 @@ struct CalendarSyncTests {
         let python = try TestTools.venv("python")
         let server = try await ServerProcess.start(
             "exec \(python) \(TestTools.repositoryRoot)/Tests/Fakes/ics_feed.py --port {port} --dir \(feedDirectory.path) --secret \(Self.secret)")
-        defer { Task { await server.stop() } }
+        atEnd { await server.stop() }
         let source = Self.source.replacingOccurrences(of: "{port}", with: "\(server.port)")
         let fleet = try TestFleet(extraRoles: "\n[calendar]\nsources = [\"\(source)\"]\nmax_removals = 5\nsync_interval = \"15m\"\n")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let environment = ["FEED_SECRET": Self.secret]
         var outputs: [String] = []
         func run(_ arguments: String...) async throws -> CLIResult {

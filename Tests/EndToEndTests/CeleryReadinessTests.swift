@@ -5,7 +5,7 @@ import Testing
 
 /// Readiness against real processes: each simulated worker node runs a real Celery worker named
 /// `celery@{name}` on a Redis broker, checked with the documented `celery inspect ping` probe.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct CeleryReadinessTests {
     /// A fleet whose celery nodes start real workers, with a Redis broker of its own.
     static func celeryFleet(deadBoots: String = "", within: String = "40s") async throws -> (TestFleet, ServerProcess, [String: String]) {
@@ -27,7 +27,7 @@ struct CeleryReadinessTests {
 
     @Test func workersAnswerUnderTheirNodeNames() async throws {
         let (fleet, redis, environment) = try await Self.celeryFleet()
-        defer { Task { await fleet.cleanUp(); await redis.stop() } }
+        atEnd { await fleet.cleanUp(); await redis.stop() }
         let up = try await fleet.run("up", "--at", LifecycleTests.during, environment: environment)
         #expect(up.status == 0, "\(up)")
         #expect(up.stdout.contains("celery: checking readiness (command)"))
@@ -44,7 +44,7 @@ struct CeleryReadinessTests {
 
     @Test func aWorkerThatNeverJoinsFailsTheReadinessGate() async throws {
         let (fleet, redis, environment) = try await Self.celeryFleet(deadBoots: "\"t-celery-1-2\" = 5", within: "12s")
-        defer { Task { await fleet.cleanUp(); await redis.stop() } }
+        atEnd { await fleet.cleanUp(); await redis.stop() }
         let up = try await fleet.run("up", "--at", LifecycleTests.during, environment: environment)
         #expect(up.status == 1, "\(up)")
         #expect(up.stderr.contains("1 of 2 celery nodes not ready within 12s"), "\(up.stderr)")

@@ -5,7 +5,7 @@ import Testing
 
 /// `scalectl cost` through the real executable on the sim, after an up and a down rehearsed with `--at`.
 /// The ledger's instants come from the controller's clock, so they are the pretended ones.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct CostCommandTests {
     static func instant(_ value: Any?) throws -> Date {
         let text = try #require(value as? String)
@@ -19,7 +19,7 @@ struct CostCommandTests {
 
     @Test func costFollowsTheLedgerUpThenDown() async throws {
         let fleet = try TestFleet()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let added = try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00")
         #expect(added.status == 0, "\(added)")
         let up = try await fleet.run("up", "--at", "2026-11-23T20:30")

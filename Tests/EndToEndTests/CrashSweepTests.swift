@@ -6,6 +6,7 @@ import Testing
 /// Kills `up` and `down` at every step in turn (SCALECTL_CRASH_AT), runs them again, and checks that
 /// the fleet converged: exactly the configured nodes, none duplicated or orphaned, the load balancer
 /// holding exactly the front-ends, the journal consistent, the ledger matching the provider.
+@Suite(.awaitsCleanup)
 struct CrashSweepTests {
     static let during = LifecycleTests.during
 
@@ -22,7 +23,7 @@ struct CrashSweepTests {
     @Test(arguments: upPoints)
     func upKilledAtEveryStepConverges(point: String) async throws {
         let fleet = try await LifecycleTests.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let crashed = try await fleet.run("up", "--at", Self.during, environment: Self.armed(point))
         #expect(crashed.signal == SIGKILL, "killed at \(point): \(crashed)")
         #expect(crashed.stderr.contains("crash point \(point.split(separator: ":")[0])"))
@@ -36,7 +37,7 @@ struct CrashSweepTests {
     @Test(arguments: downPoints)
     func downKilledAtEveryStepConverges(point: String) async throws {
         let fleet = try await LifecycleTests.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         #expect(try await fleet.run("up", "--at", Self.during).status == 0)
         let crashed = try await fleet.run("down", "--force", "--at", Self.during, environment: Self.armed(point))
         #expect(crashed.signal == SIGKILL, "killed at \(point): \(crashed)")

@@ -4,7 +4,7 @@ import ScaleTesting
 import Testing
 
 /// The daemon on real time and the sim provider, through one short event.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct DaemonTests {
     static func iso(_ date: Date) -> String { TimeText.iso(date) }
 
@@ -13,7 +13,7 @@ struct DaemonTests {
         let fleet = try TestFleet(
             lead: "20s", margin: "2s",
             extraRoles: "\n[daemon]\ninterval = \"1s\"\nwatch = \"200ms\"\nmetrics = \"127.0.0.1:\(port)\"")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
 
         let daemon = try fleet.start("daemon")
         try await daemon.waitForOutput("daemon: metrics on")

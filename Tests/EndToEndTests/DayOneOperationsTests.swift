@@ -6,6 +6,7 @@ import Testing
 
 /// What cost users money on day one: a recreate loop across cron runs, and one broken balancer blocking
 /// every role and the teardown.
+@Suite(.awaitsCleanup)
 struct DayOneOperationsTests {
     /// Servers ever created for a role, deleted ones included: the node ledger's rows that became servers.
     static func created(_ fleet: TestFleet, role: String) throws -> Int {
@@ -19,7 +20,7 @@ struct DayOneOperationsTests {
     /// runs after it check again without creating anything.
     @Test func aProbeThatAlwaysFailsCannotMakeARecreateLoopAcrossRuns() async throws {
         let fleet = try TestFleet(frontal: 1, celery: 2, celeryReady: "tcp = \"{private_ip}:1\", within = \"1s\"")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         #expect(try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00").status == 0)
         var outputs: [CLIResult] = []
         for minute in stride(from: 30, through: 55, by: 5) {
@@ -46,7 +47,7 @@ struct DayOneOperationsTests {
     /// at fault. Nothing is replaced; the nodes are kept and the alert says why.
     @Test func aSystemicProbeFailureKeepsTheNodesAndReplacesNone() async throws {
         let fleet = try TestFleet(frontal: 2, celery: 1)
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let text = try String(contentsOfFile: fleet.config, encoding: .utf8)
             .replacingOccurrences(of: "ready = { http = \"http://{private_ip}:{port}/\"", with: "ready = { http = \"http://{private_ip}:{port}/missing\"")
         try text.write(toFile: fleet.config, atomically: true, encoding: .utf8)
@@ -65,7 +66,7 @@ struct DayOneOperationsTests {
     /// and the teardown deletes every node by its ownership labels.
     @Test func aBalancerGoneAfterTheScaleUpBlocksNeitherStatusNorTeardown() async throws {
         let fleet = try await LifecycleTests.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         #expect(try await fleet.run("up", "--at", LifecycleTests.during).status == 0)
         var text = try String(contentsOfFile: fleet.config, encoding: .utf8)
         text += "\n[provider.faults]\nmissing_balancers = [\"t-lb\"]\n"

@@ -4,7 +4,7 @@ import Testing
 
 /// `scalectl doctor` through the real executable on the sim, at 16:30 before a 21:00 show: a clean
 /// run, then each check failing in turn (exit 1, the FAILED line and the alert naming the problem).
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct DoctorTests {
     static let afternoon = "2026-11-23T16:30"
 
@@ -23,7 +23,7 @@ struct DoctorTests {
 
     @Test func aCleanRunPassesEveryCheck() async throws {
         let fleet = try await Self.fleet()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let result = try await fleet.run("doctor", "--at", Self.afternoon)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("next: #1 \"Gala\" at 2026-11-23 21:00 +01:00, scale-up from 20:15"), "\(result.stdout)")
@@ -78,7 +78,7 @@ struct DoctorTests {
     @Test(arguments: failures)
     func eachFailingCheckExits1AndAlerts(_ failure: Failure) async throws {
         let fleet = try await Self.fleet(provider: failure.provider, controller: failure.controller, roles: failure.roles)
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let result = try await fleet.run("doctor", "--at", Self.afternoon)
         #expect(result.status == 1, "\(result)")
         #expect(result.stderr.contains("FAILED   \(failure.message)"), "\(result.stderr)")
@@ -96,7 +96,7 @@ struct DoctorTests {
 
     @Test func aSnapshotTooOldByTheScaleUpIsOnlyAWarning() async throws {
         let fleet = try await Self.fleet(provider: "[provider.roles.spare]\nsnapshot_age = \"28h\"", roles: Self.spare)
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let result = try await fleet.run("doctor", "--quiet", "--at", Self.afternoon)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.isEmpty, "--quiet prints only problems: \(result.stdout)")
@@ -106,7 +106,7 @@ struct DoctorTests {
 
     @Test func aLeadShorterThanPastScaleUpsFails() async throws {
         let fleet = try await Self.fleet(controller: "lead_safety = \"50m\"")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let next = try await fleet.run("calendar", "add", "--name", "Gala 2", "--start", "2026-11-24 21:00", "--end", "2026-11-24 23:00")
         #expect(next.status == 0, "\(next)")
         let before = try await fleet.run("doctor", "--at", Self.afternoon)
@@ -125,7 +125,7 @@ struct DoctorTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let hooks = try await FakeWebhookReceiver.start(in: directory)
-        defer { Task { await hooks.stop() } }
+        atEnd { await hooks.stop() }
         let fleet = try await Self.fleet(roles: """
 
             [alerts.webhook.good]
@@ -134,7 +134,7 @@ struct DoctorTests {
             [alerts.webhook.bad]
             url_env = "BAD_HOOK"
             """)
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let environment = ["GOOD_HOOK": hooks.url("/hooks/good"), "BAD_HOOK": hooks.url("/status/500")]
 
         let quiet = try await fleet.run("doctor", "--at", Self.afternoon, environment: environment)

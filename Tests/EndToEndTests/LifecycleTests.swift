@@ -3,7 +3,7 @@ import ScaleTesting
 import Testing
 
 /// The real executable on a temporary database and the sim provider, driven through `--at`.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct LifecycleTests {
     static let before = "2026-11-23T20:00"  // 15 min before the window opens at 20:15 (lead 45m)
     static let during = "2026-11-23T20:30"
@@ -18,7 +18,7 @@ struct LifecycleTests {
 
     @Test func upStatusUpAgainAndDown() async throws {
         let fleet = try await Self.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
 
         let early = try await fleet.run("up", "--at", Self.before)
         #expect(early.status == 0)
@@ -56,7 +56,7 @@ struct LifecycleTests {
 
     @Test func statusJSONHasTheDocumentedShape() async throws {
         let fleet = try await Self.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         #expect(try await fleet.run("up", "--quiet", "--at", Self.during).stdout.isEmpty, "--quiet prints nothing when all is well")
         let json = try await fleet.run("status", "--json", "--at", Self.during).json()
         #expect(json["fleet"] as? String == "t")
@@ -75,7 +75,7 @@ struct LifecycleTests {
 
     @Test func planTouchesNothing() async throws {
         let fleet = try await Self.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let plan = try await fleet.run("plan", "--at", Self.during)
         #expect(plan.status == 0)
         #expect(plan.stdout.contains("create t-frontal-1-1, t-frontal-1-2, t-frontal-1-3"), "\(plan.stdout)")
@@ -85,13 +85,13 @@ struct LifecycleTests {
 }
 
 /// Concurrency and crashes: one run at a time, and a killed run leaves nothing that a re-run cannot mend.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct CrashAndLockTests {
     @Test func twoUpsAtOnceOneExits3() async throws {
         // The first `up` holds the lock as long as it waits for a front-end that never boots, however slow
         // this machine is; the second, started meanwhile, is refused. Then the first is stopped.
         let fleet = try TestFleet(extraProvider: "[provider.faults]\nnever_running = [\"t-frontal-1-3\"]")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         #expect(try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00").status == 0)
         let first = try fleet.start("up", "--at", LifecycleTests.during)
         try await first.waitForOutput("frontal: creating 3 nodes")  // printed once it holds the lock, whatever it sees next
@@ -107,7 +107,7 @@ struct CrashAndLockTests {
         // Servers take 8 s to boot, so the first `up` is still waiting for them when it is killed, however
         // slowly this machine prints; the re-run takes the dead run's lock over and converges.
         let fleet = try TestFleet(bootTime: "8s")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         #expect(try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00").status == 0)
         let up = try fleet.start("up", "--at", LifecycleTests.during)
         try await up.waitForOutput("0/3 running")
@@ -131,6 +131,7 @@ struct CrashAndLockTests {
 }
 
 /// Bad input: exit 2, a message naming the problem, nothing changed.
+@Suite(.awaitsCleanup)
 struct InputErrorTests {
     @Test func usageAndInputErrorsExit2() async throws {
         let fleet = try TestFleet()

@@ -3,11 +3,11 @@ import ScaleTesting
 import Testing
 
 /// Overrides made through the CLI, obeyed by `up`, `down` and `reconcile`.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct OverrideTests {
     @Test func skipSetExtendAndHoldShapeTheCronCommands() async throws {
         let fleet = try await LifecycleTests.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
 
         #expect(try await fleet.run("override", "skip", "1", "--reason", "show cancelled").status == 0)
         let skipped = try await fleet.run("up", "--at", LifecycleTests.during)

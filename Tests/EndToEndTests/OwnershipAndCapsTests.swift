@@ -7,17 +7,20 @@ import ScaleStore
 import ScaleTesting
 import Testing
 
+@Suite(.awaitsCleanup)
 struct OwnershipAndCapsTests {
     /// Servers without this fleet's label, one with the very name the controller would use, are never
     /// changed or deleted; the run that needs that name fails naming it.
     @Test func serversWeDoNotOwnAreNeverTouched() async throws {
         let fleet = try await LifecycleTests.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         // Another fleet shares the sim cloud's state file; its server and an unlabelled one live there.
         let other = try SimCloud(fleet: "other", settings: SimSettings(apiLatency: .zero, bootTime: .zero, bootSpread: .zero), statePath: fleet.simState, calendar: SystemClock(), logger: TestTools.quietLogger)
         let snapshot = try #require(try await other.newestSnapshot(role: "frontal", selector: "role=frontal"))
         let sameName = try await other.createNode(NodeSpec(name: "t-frontal-1-1", role: "frontal", serverType: "cx11", snapshot: snapshot, labels: [OwnershipLabel.fleet: "other", OwnershipLabel.role: "frontal"]))
         let unlabelled = try await other.createNode(NodeSpec(name: "t-celery-1-9", role: "celery", serverType: "cx11", snapshot: snapshot, labels: [:]))
+        // The controller booted them like any server in the cloud; their owner deletes them.
+        atEnd { for node in [sameName, unlabelled] { try? await other.deleteNode(node) } }
 
         let up = try await fleet.run("up", "--at", LifecycleTests.during)
         #expect(up.status == 1)

@@ -5,7 +5,7 @@ import Testing
 
 /// The on-call page: served by the daemon through a scale-up and rendered by headless Chromium, checked
 /// against `status --json`; written by `report --html` without a daemon; locked by a token off loopback.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct PageTests {
     static let hostile = "<script>alert(1)</script>"
 
@@ -13,7 +13,7 @@ struct PageTests {
     func theDaemonsPageAndTheReportShowWhatStatusShows() async throws {
         let port = TestTools.freePort()
         let fleet = try TestFleet(lead: "20s", margin: "2s", extraRoles: "\n[daemon]\ninterval = \"1s\"\nwatch = \"200ms\"\nhttp = \"127.0.0.1:\(port)\"")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let shots = try TemporaryDirectory("scalectl-page-artifacts")
         // The window (start - 20s) is open at once; an event with a hostile name is tomorrow.
         let start = Date().addingTimeInterval(12).rounded()
@@ -56,12 +56,12 @@ struct PageTests {
     @Test func aNonLoopbackAddressWithoutATokenDoesNotStart() async throws {
         let port = TestTools.freePort()
         let fleet = try TestFleet(extraRoles: "\n[daemon]\nhttp = \"0.0.0.0:\(port)\"")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let configured = try await fleet.run("daemon")
         #expect(configured.status == 2)
         #expect(configured.stderr.contains("daemon.token_env"), "\(configured)")
         let plain = try TestFleet()
-        defer { Task { await plain.cleanUp() } }
+        atEnd { await plain.cleanUp() }
         let flagged = try await plain.run("daemon", "--http", "10.1.2.3:\(port)")
         #expect(flagged.status == 2)
         #expect(flagged.stderr.contains("daemon.token_env"), "\(flagged)")
@@ -71,7 +71,7 @@ struct PageTests {
         let port = TestTools.freePort()
         let token = "page-token-\(UUID().uuidString)"
         let fleet = try TestFleet(extraRoles: "\n[daemon]\nwatch = \"200ms\"\nhttp = \"127.0.0.1:\(port)\"\ntoken_env = \"SCALECTL_TEST_PAGE_TOKEN\"")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let start = Date().addingTimeInterval(5 * 86_400).rounded()
         #expect(try await fleet.run("calendar", "add", "--name", "Quiz finale", "--start", TimeText.iso(start), "--end", TimeText.iso(start.addingTimeInterval(3600))).status == 0)
         let daemon = try fleet.start("daemon", environment: ["SCALECTL_TEST_PAGE_TOKEN": token])

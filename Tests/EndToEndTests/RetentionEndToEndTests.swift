@@ -3,11 +3,11 @@ import ScaleTesting
 import Testing
 
 /// `[controller] history_keep` through the real executable: a run prunes the history older than that.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct RetentionEndToEndTests {
     @Test func aRunPrunesHistoryOlderThanHistoryKeep() async throws {
         let fleet = try TestFleet(extraController: "history_keep = \"7d\"")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         for at in ["2026-11-10T12:00", "2026-11-10T13:00", "2026-11-17T12:00"] {
             let run = try await fleet.run("reconcile", "--at", at)
             #expect(run.status == 0, "\(run)")

@@ -9,10 +9,11 @@ import Testing
 
 /// Inside a window, each reconcile repairs what went wrong since: a node whose service died is
 /// replaced, a node someone detached is attached again, a node someone deleted is created again.
+@Suite(.awaitsCleanup)
 struct SelfHealingTests {
     @Test func reconcileReplacesADeadNodeReattachesADetachedOneAndRecreatesADeletedOne() async throws {
         let fleet = try TestFleet(within: "8s")
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         #expect(try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00").status == 0)
         #expect(try await fleet.run("up", "--at", LifecycleTests.during).status == 0)
 

@@ -4,11 +4,11 @@ import Testing
 
 /// What the commands print is true: overrides past their window are not "in force", cost lines add up
 /// to their totals, a window crossing midnight shows the day it ends.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct SmallTruthsTests {
     @Test func eventOverridesEndWithTheirWindow() async throws {
         let fleet = try await LifecycleTests.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let second = try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-25 21:00", "--end", "2026-11-25 23:00")
         #expect(second.status == 0, "\(second)")
         #expect(try await fleet.run("override", "set", "celery", "3", "--event", "1", "--reason", "more players").status == 0)
@@ -37,7 +37,7 @@ struct SmallTruthsTests {
     /// print 0.13 + 0.16 = 0.29 beside a total of 0.28; rounded once they add up.
     @Test func costLinesAddUpToTheirTotals() async throws {
         let fleet = try await LifecycleTests.fleetWithEvent()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         #expect(try await fleet.run("up", "--at", LifecycleTests.during).status == 0)
         let cost = try await fleet.run("cost", "--at", "2026-11-23T21:31")
         #expect(cost.status == 0, "\(cost)")
@@ -57,7 +57,7 @@ struct SmallTruthsTests {
 
     @Test func aWindowCrossingMidnightShowsItsEndDate() async throws {
         let fleet = try TestFleet()
-        defer { Task { await fleet.cleanUp() } }
+        atEnd { await fleet.cleanUp() }
         let added = try await fleet.run("calendar", "add", "--name", "Late", "--start", "2026-11-23 23:00", "--end", "2026-11-24 00:30")
         #expect(added.status == 0, "\(added)")
         let plan = try await fleet.run("plan", "--at", "2026-11-23T22:30")

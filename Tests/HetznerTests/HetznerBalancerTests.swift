@@ -5,7 +5,7 @@ import ScaleTesting
 import Testing
 
 /// Load balancers: one label-selector target per role, or server targets; health; detaching.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct HetznerBalancerTests {
     /// Creates `frontal` frontal and one celery node with `provider`; returns the frontal nodes.
     static func frontals(_ fake: FakeHetzner, _ provider: HetznerCloud, count: Int = 2) async throws -> [Node] {
@@ -17,7 +17,7 @@ struct HetznerBalancerTests {
 
     @Test func aRoleJoinsAsOneLabelSelectorTarget() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         try await fake.seed(["load_balancers": [["name": "t-lb", "ports": [80, 443]]]])
         let provider = fake.provider()
         let nodes = try await Self.frontals(fake, provider)
@@ -51,7 +51,7 @@ struct HetznerBalancerTests {
 
     @Test func serverTargetsOverThePrivateNetwork() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         try await fake.seed(["load_balancers": [["name": "t-lb", "networks": [77]]]])
         let provider = fake.provider {
             $0.targets = .servers
@@ -84,7 +84,7 @@ struct HetznerBalancerTests {
 
     @Test func balancerProblemsAreNamed() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         try await fake.seed(["load_balancers": [["name": "t-lb"]]])
         let provider = fake.provider()
         let nodes = try await Self.frontals(fake, provider, count: 1)

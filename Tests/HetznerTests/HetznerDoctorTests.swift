@@ -4,7 +4,7 @@ import Testing
 
 /// `scalectl doctor` through the real executable against the fake Hetzner API, at 16:30 before a 21:00
 /// show in `nbg1`: a clean run that only reads, then each check failing in turn.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct HetznerDoctorTests {
     static let afternoon = "2026-11-23T16:30"  // 15:30 UTC
 
@@ -56,7 +56,7 @@ struct HetznerDoctorTests {
 
     @Test func aCleanRunOnlyReadsAndPasses() async throws {
         let fleet = try await Self.start(Scenario(name: "clean", check: "", message: ""))
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let result = try await fleet.run("doctor", "--at", Self.afternoon)
         #expect(result.status == 0, "\(result)")
         for line in [
@@ -99,7 +99,7 @@ struct HetznerDoctorTests {
     @Test(arguments: scenarios)
     func eachFailingCheckExits1(_ scenario: Scenario) async throws {
         let fleet = try await Self.start(scenario)
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let result = try await fleet.run("doctor", "--at", Self.afternoon, environment: Self.token(scenario.token))
         #expect(result.status == 1, "\(result)")
         #expect(result.stderr.contains("FAILED   \(scenario.message)"), "\(result.stderr)")
@@ -119,7 +119,7 @@ struct HetznerDoctorTests {
 
     @Test func aLeadShorterThanPastScaleUpsFails() async throws {
         let fleet = try await Self.start(Scenario(name: "lead", check: "", message: ""), controller: "lead_safety = \"50m\"")
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         #expect(try await fleet.run("calendar", "add", "--name", "Gala 2", "--start", "2026-11-24 21:00", "--end", "2026-11-24 23:00").status == 0)
         let up = try await fleet.run("up", "--at", "2026-11-23T20:30")
         #expect(up.status == 0, "\(up)")

@@ -3,7 +3,7 @@ import ScaleTesting
 import Testing
 
 /// The real `scalectl` executable with `kind = "hetzner"` against the fake API.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct HetznerEndToEndTests {
     static let during = "2026-11-23T20:30"  // the window of a 21:00-23:00 event with lead 45m
     static let after = "2026-11-23T23:31"
@@ -98,7 +98,7 @@ struct HetznerEndToEndTests {
 
     @Test func upStatusAndDownAgainstTheAPI() async throws {
         let fleet = try await Fleet.start()
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let up = try await fleet.run("up", "--verbose", "--at", Self.during)
         #expect(up.status == 0, "\(up)")
         #expect(up.stdout.contains("frontal: 3/3 running") && up.stdout.contains("frontal: 3/3 healthy on t-lb"), "\(up.stdout)")
@@ -151,7 +151,7 @@ struct HetznerEndToEndTests {
 
     @Test func aCreateThatFailsForSomeNodesIsJournaledAndARerunCreatesOnlyTheMissing() async throws {
         let fleet = try await Fleet.start()
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         try await fleet.fake.faults(["rules": [
             FakeHetzner.rule("POST", "/v1/servers", status: 412, code: "resource_unavailable", name: "t-frontal-1-2"),
             FakeHetzner.rule("POST", "/v1/servers", status: 503, code: "unavailable", times: 1, name: "t-celery-1-2"),
@@ -186,7 +186,7 @@ struct HetznerEndToEndTests {
 
     @Test func aServerOfSomeoneElseHoldingANodeNameIsNeverTouched() async throws {
         let fleet = try await Fleet.start()
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         try await fleet.fake.seed(["servers": [["name": "t-celery-1-2", "labels": ["team": "data"]]]])
         let up = try await fleet.run("up", "--at", Self.during)
         #expect(up.status == 1, "\(up)")
@@ -202,7 +202,7 @@ struct HetznerEndToEndTests {
 
     @Test func aMissingTokenExits2AndTouchesNothing() async throws {
         let fleet = try await Fleet.start()
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let result = try await fleet.run("up", "--at", Self.during, environment: ["TEST_HCLOUD_TOKEN": ""])
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains("provider.token_env") && result.stderr.contains("TEST_HCLOUD_TOKEN"), "\(result.stderr)")

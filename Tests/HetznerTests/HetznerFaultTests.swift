@@ -3,7 +3,7 @@ import ScaleTesting
 import Testing
 
 /// The defects of issue 17, each against the fake Hetzner API with the fault that exposed it.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct HetznerFaultTests {
     /// 1 and 4: one 5xx on the shared action poll of a 10+10 teardown used to count once per waiter (20
     /// "consecutive failures": the breaker opened, `down` exited 1 and left servers billing), and each
@@ -11,7 +11,7 @@ struct HetznerFaultTests {
     /// mutation is sent once.
     @Test func oneFailedPollOfABigTeardownCountsOnceAndIsPolledAgain() async throws {
         let fleet = try await FaultFleet.start(frontal: 10, celery: 10)
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let up = try await fleet.up()
         #expect(up.status == 0, "\(up)")
         try await fleet.fake.faults(["rules": [FakeHetzner.rule("GET", "/v1/actions", status: 500, code: "server_error", times: 1)]])
@@ -30,7 +30,7 @@ struct HetznerFaultTests {
     /// (its action polls were not paced at all). Every request is paced now, `down` as `up`.
     @Test func aTeardownKeepsInsideATightBudget() async throws {
         let fleet = try await FaultFleet.start(frontal: 10, celery: 10)
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let up = try await fleet.up()
         #expect(up.status == 0, "\(up)")
         try await fleet.fake.faults(["rate_limit": ["limit": 40, "remaining": 40, "per_second": 20]])
@@ -47,7 +47,7 @@ struct HetznerFaultTests {
     /// blindly: the server is watched until it is off, then deleted.
     @Test func aLostShutdownAnswerIsNotSentAgain() async throws {
         let fleet = try await FaultFleet.start(frontal: 1, celery: 1)
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         #expect(try await fleet.up().status == 0)
         try await fleet.fake.faults(["rules": [["method": "POST", "path": "/v1/servers/[0-9]+/actions/shutdown", "lost": true, "times": 2]]])
         let down = try await fleet.down()

@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// Going down (shutdown, power-off, delete) and staying inside the request budget.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct HetznerLifecycleTests {
     /// Two running nodes of fleet `t`, as the provider lists them.
     static func twoNodes(_ fake: FakeHetzner) async throws -> [Node] {
@@ -20,7 +20,7 @@ struct HetznerLifecycleTests {
 
     @Test func deleteWaitsForItsActionAndAGoneServerIsNoError() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let nodes = try await Self.twoNodes(fake)
         let provider = fake.provider()
         try await provider.deleteNode(nodes[0])
@@ -32,7 +32,7 @@ struct HetznerLifecycleTests {
 
     @Test func aServerWithoutTheFleetLabelIsNeverTouched() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         try await fake.seed(["servers": [["name": "t-celery-1-1", "labels": ["scalectl-fleet": "other"]]]])
         let stranger = try #require(try await fake.provider().node(named: "t-celery-1-1"))
         let provider = fake.provider()
@@ -45,7 +45,7 @@ struct HetznerLifecycleTests {
 
     @Test func shutdownIsGracefulAndPowersOffAServerThatIgnoresIt() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let nodes = try await Self.twoNodes(fake)
         try await fake.faults(["ignore_shutdown": ["t-celery-1-2"]])
         // The fake powers a server off 0.1 s after its shutdown action; 2 s of patience leaves a loaded
@@ -65,7 +65,7 @@ struct HetznerLifecycleTests {
 
     @Test func a429SaysHowLongToWaitAndTheBudgetIsKept() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let provider = fake.provider()
         _ = try await provider.listNodes()
         let before = try #require(await provider.rateLimitState())
@@ -86,7 +86,7 @@ struct HetznerLifecycleTests {
 
     @Test func callsArePacedFromTheHeadersOfEveryAnswer() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let provider = fake.provider()
         // 4 requests left, refilling one every 2 s: the budget runs low within the next calls.
         try await fake.faults(["rate_limit": ["limit": 20, "remaining": 4, "per_second": 0.5]])

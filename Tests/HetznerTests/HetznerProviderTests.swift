@@ -5,7 +5,7 @@ import ScaleTesting
 import Testing
 
 /// The provider against the fake API: what it sends, how it reads answers, how failures surface.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct HetznerProviderTests {
     static func spec(_ name: String, role: String = "frontal", image: String, fleet: String = "t") -> NodeSpec {
         NodeSpec(
@@ -23,7 +23,7 @@ struct HetznerProviderTests {
 
     @Test func theNewestAvailableSnapshotIsUsedAndOneStillCreatingIsNot() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         try await fake.seed(["images": [
             ["description": "frontal-monday", "labels": ["role": "frontal"], "created": "2026-11-23T13:00:00+00:00"],
             ["description": "frontal-sunday", "labels": ["role": "frontal"], "created": "2026-11-22T13:00:00+00:00"],
@@ -46,7 +46,7 @@ struct HetznerProviderTests {
 
     @Test func listingFollowsEveryPageAndMapsEveryStatus() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let statuses: [(String, NodeState)] = [
             ("initializing", .creating), ("starting", .creating), ("running", .running), ("stopping", .stopping),
             ("off", .off), ("deleting", .deleting), ("migrating", .running), ("rebuilding", .creating), ("unknown", .creating),
@@ -71,7 +71,7 @@ struct HetznerProviderTests {
 
     @Test func concurrentCreatesShareTheirActionPolls() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let image = try await Self.image(fake)
         // Each action runs 1 s: the four creates are sent well within that, so their actions are pending together.
         try await fake.faults(["action_seconds": 1.0])
@@ -104,7 +104,7 @@ struct HetznerProviderTests {
 
     @Test func aFailedActionFailsTheCreateWithItsCode() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let image = try await Self.image(fake)
         try await fake.faults(["action_errors": ["t-frontal-1-1": ["code": "placement_error", "message": "no host has room"]]])
         let error = await #expect(throws: ProviderError.self) { try await fake.provider().createNode(Self.spec("t-frontal-1-1", image: image)) }
@@ -116,7 +116,7 @@ struct HetznerProviderTests {
 
     @Test func aTakenNameIsAUniquenessErrorAndTheNameCanBeLookedUp() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let image = try await Self.image(fake)
         try await fake.seed(["servers": [["name": "t-frontal-1-1", "labels": ["team": "web"]]]])
         let provider = fake.provider()
@@ -145,7 +145,7 @@ struct HetznerProviderTests {
     @Test(arguments: failures)
     func failuresSurfaceWithCodeHintAndCorrelationID(_ failure: (status: Int, code: String, retryable: Bool, hint: String?)) async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let image = try await Self.image(fake)
         try await fake.faults(["rules": [FakeHetzner.rule("POST", "/v1/servers", status: failure.status, code: failure.code, times: 1)]])
         let error = await #expect(throws: ProviderError.self) { try await fake.provider().createNode(Self.spec("t-frontal-1-1", image: image)) }
@@ -159,7 +159,7 @@ struct HetznerProviderTests {
 
     @Test func aMalformedRequestIsRefusedWithTheFieldNamed() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let image = try await Self.image(fake)
         let error = await #expect(throws: ProviderError.self) {
             try await fake.provider { $0.location = "mars1" }.createNode(Self.spec("t-frontal-1-1", image: image))
@@ -170,7 +170,7 @@ struct HetznerProviderTests {
 
     @Test func aWrongTokenIsUnauthorizedAndNeverPrinted() async throws {
         let fake = try await FakeHetzner.start()
-        defer { Task { await fake.stop() } }
+        atEnd { await fake.stop() }
         let wrong = "hz-WRONG-0123456789abcdef"
         let error = await #expect(throws: ProviderError.self) { try await fake.provider(token: wrong).listNodes() }
         #expect(error?.code == "unauthorized" && error?.hint?.contains("Read & Write") == true)

@@ -3,7 +3,7 @@ import ScaleTesting
 import Testing
 
 /// Issue 17, points 3, 6, 8 and 9: what a run reports and retries when the API answers oddly.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct HetznerReportTests {
     /// 3: a create action that fails may leave the server (powered off, billing) or remove it; the alert
     /// names every server of the role that exists after the failure, its state, and what the next run
@@ -13,7 +13,7 @@ struct HetznerReportTests {
         let fleet = try await FaultFleet.start(frontal: 1, celery: 2, faults: [
             "failed_create": leaves, "action_errors": ["t-celery-1-2": ["code": "server_error", "message": "host failed"]],
         ])
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let first = try await fleet.up()
         #expect(first.status == 1, "\(first)")
         let text = first.stdout + first.stderr
@@ -36,7 +36,7 @@ struct HetznerReportTests {
         let fleet = try await FaultFleet.start(frontal: 1, celery: 1, faults: [
             "echo_token": true, "rules": [FakeHetzner.rule("POST", "/v1/servers", status: 422, code: "invalid_input", name: "t-celery-1-1")],
         ])
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let up = try await fleet.up()
         #expect(up.status == 1, "\(up)")
         #expect((up.stdout + up.stderr).contains("request authorized as Bearer <redacted>"), "the message is kept, the token is not: \(up)")
@@ -50,7 +50,7 @@ struct HetznerReportTests {
     /// looked up again and created within the run.
     @Test func aConflictOnANameNobodyHoldsIsRetriedWithinTheRun() async throws {
         let fleet = try await FaultFleet.start(frontal: 1, celery: 1, faults: ["phantom_conflicts": ["t-celery-1-1": 1]])
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let up = try await fleet.up()
         #expect(up.status == 0, "\(up)")
         #expect(try await fleet.stats()["conflicts"] == 1, "the fault fired")
@@ -62,7 +62,7 @@ struct HetznerReportTests {
     /// a message that says so, instead of waiting for nodes until `boot_timeout`.
     @Test func pagesThatDisagreeAreReadAgainOrFailClearly() async throws {
         let fleet = try await FaultFleet.start(frontal: 3, celery: 2, perPage: 2)
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         #expect(try await fleet.up().status == 0)
         try await fleet.fake.faults(["inconsistent_pages": 1])
         let once = try await fleet.run("status", "--at", FaultFleet.during)

@@ -3,7 +3,7 @@ import ScaleTesting
 import Testing
 
 /// Issue 17, point 7: every command an alert suggests works as printed; each is run here.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct HintTests {
     /// The commands under "What you can run:", split as a shell would (double quotes kept together).
     static func suggested(_ text: String) -> [[String]] {
@@ -40,7 +40,7 @@ struct HintTests {
         let fleet = try await FaultFleet.start(frontal: 1, celery: 2, faults: [
             "rules": [FakeHetzner.rule("POST", "/v1/servers", status: 412, code: "resource_unavailable", name: "t-celery-1-2")],
         ])
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let up = try await fleet.up()
         #expect(up.status == 1, "\(up)")
         let commands = Self.suggested(up.stdout + up.stderr)
@@ -50,7 +50,7 @@ struct HintTests {
 
     @Test func fleetWideAndTeardownFailuresSuggestCommandsThatWork() async throws {
         let fleet = try await FaultFleet.start(frontal: 1, celery: 1)
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         #expect(try await fleet.up().status == 0)
         try await fleet.fake.faults(["rules": [FakeHetzner.rule("DELETE", "/v1/servers/[0-9]+", status: 403, code: "forbidden")]])
         let down = try await fleet.down()

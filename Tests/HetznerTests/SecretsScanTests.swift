@@ -5,6 +5,7 @@ import Testing
 /// A full cycle with distinctive secret values: the Hetzner token, the SMTP password, the webhook's
 /// signing key and the webhook URL's secret path. Every stdout and stderr (with --verbose logging), every
 /// byte the controller stored, and every alert payload the channels received are scanned: none appears.
+@Suite(.awaitsCleanup)
 struct SecretsScanTests {
     static let smtpPassword = "smtp-PASSWORD-5e1d8a3c"
     static let signingKey = "whsec-SIGNING-9c4f2b71"
@@ -12,10 +13,10 @@ struct SecretsScanTests {
 
     @Test func noSecretReachesOutputLogsTheDatabaseOrAlerts() async throws {
         let fleet = try await HetznerEndToEndTests.Fleet.start()
-        defer { Task { await fleet.stop() } }
+        atEnd { await fleet.stop() }
         let smtp = try await FakeSMTPServer.start(in: fleet.directory, user: "oncall-bot", password: Self.smtpPassword)
         let hooks = try await FakeWebhookReceiver.start(in: fleet.directory)
-        defer { Task { await smtp.stop(); await hooks.stop() } }
+        atEnd { await smtp.stop(); await hooks.stop() }
         let config = try String(contentsOfFile: fleet.config, encoding: .utf8) + """
 
             [alerts]

@@ -5,7 +5,7 @@ import ScaleTesting
 import Testing
 
 /// Mail through libcurl to a real SMTP server (aiosmtpd) on loopback, read back by Python's mail parser.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct EmailTests {
     static func settings(_ url: String, user: String? = nil, password: String? = nil) -> SMTPSettings {
         SMTPSettings(
@@ -17,7 +17,7 @@ struct EmailTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let server = try await FakeSMTPServer.start(in: directory)
-        defer { Task { await server.stop() } }
+        atEnd { await server.stop() }
         let clock = ManualClock()
         let channel = EmailChannel(settings: Self.settings(server.url), clock: clock)
         let alert = Fixture.failure()
@@ -54,7 +54,7 @@ struct EmailTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let server = try await FakeSMTPServer.start(in: directory)
-        defer { Task { await server.stop() } }
+        atEnd { await server.stop() }
         let text = ".hidden line\n.\n..\nend ñ " + String(repeating: "é", count: 80) + "\ntrailing space \n"
         let message = MailMessage(from: "scalectl@example.org", to: ["oncall@example.org"], subject: "dots", body: text, date: Date())
 
@@ -69,7 +69,7 @@ struct EmailTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let server = try await FakeSMTPServer.start(in: directory, user: "alice", password: "pw-Very-Secret-1")
-        defer { Task { await server.stop() } }
+        atEnd { await server.stop() }
 
         try await SMTPClient(settings: Self.settings(server.url, user: "alice", password: "pw-Very-Secret-1"))
             .send(MailMessage(from: "scalectl@example.org", to: ["oncall@example.org"], subject: "hello", body: "hi", date: Date()))
@@ -102,7 +102,7 @@ struct EmailTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let silent = try await ServerProcess.start("exec \(TestTools.python) -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\"127.0.0.1\", {port})); s.listen(5); c=[s.accept() for _ in range(3)]; time.sleep(60)'")
-        defer { Task { await silent.stop() } }
+        atEnd { await silent.stop() }
         var settings = Self.settings("smtp://127.0.0.1:\(silent.port)")
         settings.timeout = .milliseconds(700)
         let started = ContinuousClock.now
@@ -115,6 +115,7 @@ struct EmailTests {
 }
 
 /// The parts of a message that need no server.
+@Suite(.awaitsCleanup)
 struct MailMessageTests {
     @Test(arguments: [
         ("short ASCII", false),

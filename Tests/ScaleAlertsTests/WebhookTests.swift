@@ -6,13 +6,13 @@ import ScaleTesting
 import Testing
 
 /// Webhooks posted to a real HTTP receiver on loopback.
-@Suite(.serialized)
+@Suite(.serialized, .awaitsCleanup)
 struct WebhookTests {
     @Test func aSignedJSONDocumentWithEveryField() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let receiver = try await FakeWebhookReceiver.start(in: directory)
-        defer { Task { await receiver.stop() } }
+        atEnd { await receiver.stop() }
         let key = "whsec-\(UUID().uuidString)"
         let clock = ManualClock()
         let channel = WebhookChannel(
@@ -70,7 +70,7 @@ struct WebhookTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let receiver = try await FakeWebhookReceiver.start(in: directory)
-        defer { Task { await receiver.stop() } }
+        atEnd { await receiver.stop() }
         let channel = WebhookChannel(settings: WebhookSettings(name: "webhook.slack", url: Secret(receiver.url()), format: .slack))
         let alert = Fixture.failure()
 
@@ -95,7 +95,7 @@ struct WebhookTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let receiver = try await FakeWebhookReceiver.start(in: directory)
-        defer { Task { await receiver.stop() } }
+        atEnd { await receiver.stop() }
         let channel = WebhookChannel(settings: WebhookSettings(name: "webhook", url: Secret(receiver.url("/status/\(status)/secret-path")), format: .json))
         let error = await #expect(throws: AlertDeliveryError.self) { try await channel.deliver(Fixture.failure()) }
         #expect(error?.retryable == retryable)

@@ -52,13 +52,14 @@ final class PythonHTTPServer: Sendable {
     func stop() async { await ChildProcess.terminateGroup(pid) }
 }
 
+@Suite(.awaitsCleanup)
 struct ProbeTests {
     let node = Node(id: "1", name: "m-frontal-1-1", state: .running, labels: [OwnershipLabel.event: "1"], privateIP: "127.0.0.1", templateValues: ["port": "1"])
     let prober = Prober(http: HTTPClient(), attemptTimeout: .seconds(2))
 
     @Test func httpIsReadyOn2xxOnly() async throws {
         let server = try await PythonHTTPServer()
-        defer { Task { await server.stop() } }
+        atEnd { await server.stop() }
         let ok = ReadinessCheck(kind: .http, template: "http://{private_ip}:\(server.port)/health", within: .seconds(5))
         #expect(await prober.check(ok, node: node, role: "frontal") == nil)
         let missing = ReadinessCheck(kind: .http, template: "http://{private_ip}:\(server.port)/nope", within: .seconds(5))
@@ -98,6 +99,7 @@ struct ProbeTests {
     }
 }
 
+@Suite(.awaitsCleanup)
 struct HTTPClientTests {
     @Test func timesOutWhenNoAnswerComes() async throws {
         let listener = try SilentListener()
