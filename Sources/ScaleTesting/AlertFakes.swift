@@ -21,7 +21,7 @@ public struct RecordingDirectory: Sendable {
 /// A real SMTP server (aiosmtpd from the test virtual environment) on loopback that keeps each message
 /// it accepts: envelope, decoded headers, decoded body and the raw text.
 public struct FakeSMTPServer: Sendable {
-    public let server: ServerProcess
+    public let server: PortReportingServer
     public let inbox: RecordingDirectory
 
     public var port: Int { server.port }
@@ -29,11 +29,10 @@ public struct FakeSMTPServer: Sendable {
 
     /// Starts the server; with `user` and `password` it requires AUTH (allowed without TLS on loopback).
     public static func start(in directory: TemporaryDirectory, user: String? = nil, password: String? = nil) async throws -> FakeSMTPServer {
-        let python = try TestTools.venv("python")
         let inbox = directory.file("inbox-\(UUID().uuidString.prefix(6))")
-        var command = "exec \(python) \(TestTools.repositoryRoot)/Tests/Fakes/smtp_server.py --port {port} --dir \(inbox)"
-        if let user, let password { command += " --user \(user) --password \(password)" }
-        return FakeSMTPServer(server: try await ServerProcess.start(command), inbox: RecordingDirectory(path: inbox))
+        var arguments = ["--dir", inbox]
+        if let user, let password { arguments += ["--user", user, "--password", password] }
+        return FakeSMTPServer(server: try await .fake("smtp_server.py", arguments), inbox: RecordingDirectory(path: inbox))
     }
 
     public func messages() throws -> [[String: Any]] { try inbox.records() }
@@ -43,15 +42,14 @@ public struct FakeSMTPServer: Sendable {
 
 /// A loopback HTTP server that records every POST; `/status/NNN` answers NNN, any other path 200.
 public struct FakeWebhookReceiver: Sendable {
-    public let server: ServerProcess
+    public let server: PortReportingServer
     public let requests: RecordingDirectory
 
     public func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(server.port)\(path)" }
 
     public static func start(in directory: TemporaryDirectory) async throws -> FakeWebhookReceiver {
         let requests = directory.file("hooks-\(UUID().uuidString.prefix(6))")
-        let command = "exec \(TestTools.python) \(TestTools.repositoryRoot)/Tests/Fakes/webhook_receiver.py --port {port} --dir \(requests)"
-        return FakeWebhookReceiver(server: try await ServerProcess.start(command), requests: RecordingDirectory(path: requests))
+        return FakeWebhookReceiver(server: try await .fake("webhook_receiver.py", ["--dir", requests]), requests: RecordingDirectory(path: requests))
     }
 
     /// The recorded requests, with the body parsed as JSON under `json`.

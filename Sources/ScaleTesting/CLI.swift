@@ -107,6 +107,17 @@ public final class CLIProcess: Sendable {
         }
     }
 
+    /// The port a daemon started on `HOST:0` got: waits for its "metrics on http://HOST:PORT/" line.
+    public func servingPort(timeout: Duration = .seconds(60)) async throws -> Int {
+        try await waitForOutput("the page on http://", timeout: timeout)
+        let line = stdout.split(separator: "\n").first { $0.contains("daemon: metrics on http://") } ?? ""
+        let address = line.split(separator: "http://").dropFirst().first?.split(separator: "/").first ?? ""
+        guard let port = address.split(separator: ":").last.flatMap({ Int($0) }), port > 0 else {
+            throw CLIError(description: "no port in the daemon's line \"\(line)\"")
+        }
+        return port
+    }
+
     public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// Waits for the exit (killing the process after `timeout`) and returns what it printed.

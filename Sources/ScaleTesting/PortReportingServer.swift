@@ -89,6 +89,11 @@ public final class PortReportingServer: Sendable {
         self.exited = exited
     }
 
+    /// A fake from `Tests/Fakes` (run by the test Python) on a port it binds itself: `--port 0`.
+    public static func fake(_ script: String, _ arguments: [String]) async throws -> PortReportingServer {
+        try await start(TestTools.python, ["\(TestTools.repositoryRoot)/Tests/Fakes/\(script)", "--port", "0"] + arguments)
+    }
+
     /// Sends SIGTERM (SIGKILL after `grace`) and waits until the process has exited.
     public func stop(grace: Duration = .seconds(5)) async {
         guard process.processIdentifier > 0 else { return }

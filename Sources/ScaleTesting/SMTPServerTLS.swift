@@ -31,10 +31,10 @@ public struct SMTPServerTLS: Sendable {
         let tag = UUID().uuidString.prefix(6)
         let inbox = directory.file("inbox-\(tag)")
         let caFile = directory.file("ca-\(tag).pem")
-        var arguments = ["\(TestTools.repositoryRoot)/Tests/Fakes/smtp_server.py", "--port", "0", "--dir", inbox, "--tls", mode.rawValue, "--ca-out", caFile]
+        var arguments = ["--dir", inbox, "--tls", mode.rawValue, "--ca-out", caFile]
         if requireStartTLS { arguments.append("--require-starttls") }
         if let user, let password { arguments += ["--user", user, "--password", password] }
-        let server = try await PortReportingServer.start(try TestTools.venv("python"), arguments)
+        let server = try await PortReportingServer.fake("smtp_server.py", arguments)
         return SMTPServerTLS(server: server, inbox: RecordingDirectory(path: inbox), mode: mode, caFile: caFile)
     }
 

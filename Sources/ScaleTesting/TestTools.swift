@@ -68,9 +68,13 @@ public enum TestTools {
     }()
 }
 
-/// A background server process for tests (Python fakes, moto, SMTP), stopped with ``stop()``.
+/// A third-party server for tests that cannot report a port it chose (redis-server, moto_server): its
+/// port is picked free, then bound by the server. The fakes of `Tests/Fakes` bind their own port
+/// instead (``PortReportingServer/fake(_:_:)``). Stopped with ``stop()``.
 public struct ServerProcess: Sendable {
     public let pid: Int32
+    /// When `pid` started, so stopping never signals a later process that got the same pid.
+    let startedAt: Int64?
     public let port: Int
     public let log: String
 
@@ -79,6 +83,7 @@ public struct ServerProcess: Sendable {
         let port = TestTools.freePort()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("scalectl-server-\(port).log").path
         let pid = try ChildProcess.spawn(command.replacingOccurrences(of: "{port}", with: String(port)), log: log)
+        let startedAt = ChildProcess.startTicks(of: pid).map(Int64.init)
         ChildProcess.reapInBackground(pid)
         do {
             try await TestTools.waitForListener(port: port, timeout: timeout)
@@ -87,8 +92,8 @@ public struct ServerProcess: Sendable {
             await ChildProcess.terminateGroup(pid)
             throw CLIError(description: "\(error); the server said:\n\(output)")
         }
-        return ServerProcess(pid: pid, port: port, log: log)
+        return ServerProcess(pid: pid, startedAt: startedAt, port: port, log: log)
     }
 
-    public func stop() async { await ChildProcess.terminateGroup(pid) }
+    public func stop() async { await ChildProcess.terminateGroup(pid, startedAt: startedAt) }
 }

@@ -13,8 +13,7 @@ struct AWSFaultTests {
     @Test func theFirstDownSucceedsThroughThrottlesLostAnswersAndADuplicate() async throws {
         try await Moto.with { moto in
             _ = try await moto.seed()
-            let proxy = try await ServerProcess.start(
-                "exec \(TestTools.python) \(TestTools.repositoryRoot)/Tests/Fakes/aws_fault_proxy.py --port {port} --upstream \(moto.endpoint)")
+            let proxy = try await PortReportingServer.fake("aws_fault_proxy.py", ["--upstream", moto.endpoint])
             atEnd { await proxy.stop() }
             let http = HTTPClient()
             func faults(_ body: [String: Any]) async throws {

@@ -53,9 +53,7 @@ struct CalendarSyncTests {
         let feedDirectory = try TemporaryDirectory("scalectl-feed")
         defer { feedDirectory.remove() }
         _ = try feedDirectory.write("feed.ics", Self.feed(Self.show + "\n" + Self.gala))
-        let python = try TestTools.venv("python")
-        let server = try await ServerProcess.start(
-            "exec \(python) \(TestTools.repositoryRoot)/Tests/Fakes/ics_feed.py --port {port} --dir \(feedDirectory.path) --secret \(Self.secret)")
+        let server = try await PortReportingServer.fake("ics_feed.py", ["--dir", feedDirectory.path, "--secret", Self.secret])
         atEnd { await server.stop() }
         let source = Self.source.replacingOccurrences(of: "{port}", with: "\(server.port)")
         let fleet = try TestFleet(extraRoles: "\n[calendar]\nsources = [\"\(source)\"]\nmax_removals = 5\nsync_interval = \"15m\"\n")

@@ -9,14 +9,13 @@ struct DaemonTests {
     static func iso(_ date: Date) -> String { TimeText.iso(date) }
 
     @Test func scalesUpBeforeTheStartDownAfterTheMarginAndServesMetrics() async throws {
-        let port = TestTools.freePort()
         let fleet = try TestFleet(
             lead: "20s", margin: "2s",
-            extraRoles: "\n[daemon]\ninterval = \"1s\"\nwatch = \"200ms\"\nmetrics = \"127.0.0.1:\(port)\"")
+            extraRoles: "\n[daemon]\ninterval = \"1s\"\nwatch = \"200ms\"\nmetrics = \"127.0.0.1:0\"")
         atEnd { await fleet.cleanUp() }
 
         let daemon = try fleet.start("daemon")
-        try await daemon.waitForOutput("daemon: metrics on")
+        let port = try await daemon.servingPort()  // bound once by the daemon, never picked beforehand
         let metrics = try await Self.scrape(port: port)
         #expect(metrics.contains { $0.name == "scalectl_nodes_desired" && $0.labels["role"] == "frontal" && $0.value == 0 }, "every role is listed before any run")
 

@@ -11,8 +11,7 @@ struct PageTests {
 
     @Test(.enabled(if: Chromium.installed, "chromium is not installed: run `scripts/install-system-deps.sh chromium` (make test does)"))
     func theDaemonsPageAndTheReportShowWhatStatusShows() async throws {
-        let port = TestTools.freePort()
-        let fleet = try TestFleet(lead: "20s", margin: "2s", extraRoles: "\n[daemon]\ninterval = \"1s\"\nwatch = \"200ms\"\nhttp = \"127.0.0.1:\(port)\"")
+        let fleet = try TestFleet(lead: "20s", margin: "2s", extraRoles: "\n[daemon]\ninterval = \"1s\"\nwatch = \"200ms\"\nhttp = \"127.0.0.1:0\"")
         atEnd { await fleet.cleanUp() }
         let shots = try TemporaryDirectory("scalectl-page-artifacts")
         // The window (start - 20s) is open at once; an event with a hostile name is tomorrow.
@@ -22,7 +21,7 @@ struct PageTests {
         #expect(try await fleet.run("calendar", "add", "--name", Self.hostile, "--start", TimeText.iso(tomorrow), "--end", TimeText.iso(tomorrow.addingTimeInterval(3600))).status == 0)
 
         let daemon = try fleet.start("daemon")
-        try await daemon.waitForOutput("the page on http://127.0.0.1:\(port)/")
+        let port = try await daemon.servingPort()
         try await daemon.waitForOutput("frontal: 3/3 ready", timeout: .seconds(40))
         try await daemon.waitForOutput("celery: 2/2 ready", timeout: .seconds(20))
 
@@ -54,7 +53,7 @@ struct PageTests {
     }
 
     @Test func aNonLoopbackAddressWithoutATokenDoesNotStart() async throws {
-        let port = TestTools.freePort()
+        let port = 9464  // never bound: the daemon refuses to start first
         let fleet = try TestFleet(extraRoles: "\n[daemon]\nhttp = \"0.0.0.0:\(port)\"")
         atEnd { await fleet.cleanUp() }
         let configured = try await fleet.run("daemon")
@@ -68,15 +67,13 @@ struct PageTests {
     }
 
     @Test func aWrongTokenGets401AndNoDataTheRightOneThePage() async throws {
-        let port = TestTools.freePort()
         let token = "page-token-\(UUID().uuidString)"
-        let fleet = try TestFleet(extraRoles: "\n[daemon]\nwatch = \"200ms\"\nhttp = \"127.0.0.1:\(port)\"\ntoken_env = \"SCALECTL_TEST_PAGE_TOKEN\"")
+        let fleet = try TestFleet(extraRoles: "\n[daemon]\nwatch = \"200ms\"\nhttp = \"127.0.0.1:0\"\ntoken_env = \"SCALECTL_TEST_PAGE_TOKEN\"")
         atEnd { await fleet.cleanUp() }
         let start = Date().addingTimeInterval(5 * 86_400).rounded()
         #expect(try await fleet.run("calendar", "add", "--name", "Quiz finale", "--start", TimeText.iso(start), "--end", TimeText.iso(start.addingTimeInterval(3600))).status == 0)
         let daemon = try fleet.start("daemon", environment: ["SCALECTL_TEST_PAGE_TOKEN": token])
-        try await daemon.waitForOutput("the page on")
-        let base = "http://127.0.0.1:\(port)"
+        let base = "http://127.0.0.1:\(try await daemon.servingPort())"
 
         for (path, headers) in [("/", [:]), ("/", ["Authorization": "Bearer wrong"]), ("/status", ["Authorization": "Bearer \(token)x"]),
                                 ("/metrics", [:]), ("/", ["Cookie": "scalectl_session=forged"])] {

@@ -133,6 +133,7 @@ def main():
     server.daemon_threads = True
     server.faults = Faults()
     server.upstream = args.upstream.rstrip("/")
+    print(server.server_address[1], flush=True)  # the port it got (--port 0: a free one), first line on stdout
     server.serve_forever()
 
 

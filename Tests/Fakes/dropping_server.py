@@ -80,6 +80,7 @@ def main():
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
+    print(server.server_address[1], flush=True)  # the port it got (--port 0: a free one), first line on stdout
     server.serve_forever()
 
 

@@ -668,6 +668,7 @@ def main():
     server.daemon_threads = True
     server.state = State(args.token)
     server.api = Api(server.state)
+    print(server.server_address[1], flush=True)  # the port it got (--port 0: a free one), first line on stdout
     server.serve_forever()
 
 

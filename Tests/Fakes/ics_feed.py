@@ -60,7 +60,9 @@ def main():
             self.end_headers()
             self.wfile.write(body)
 
-    ThreadingHTTPServer(("127.0.0.1", options.port), Handler).serve_forever()
+    server = ThreadingHTTPServer(("127.0.0.1", options.port), Handler)
+    print(server.server_address[1], flush=True)  # the port it got (--port 0: a free one), first line on stdout
+    server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -50,7 +50,9 @@ def main():
         def log_message(self, *arguments):
             pass
 
-    ThreadingHTTPServer(("127.0.0.1", options.port), Handler).serve_forever()
+    server = ThreadingHTTPServer(("127.0.0.1", options.port), Handler)
+    print(server.server_address[1], flush=True)  # the port it got (--port 0: a free one), first line on stdout
+    server.serve_forever()
 
 
 if __name__ == "__main__":

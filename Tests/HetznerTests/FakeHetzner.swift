@@ -10,12 +10,11 @@ struct FakeHetzner {
     /// A token that must never show up in output, logs, errors or the database.
     static let token = "hz-SECRET-7f3a9c1e5b2d4f60"
 
-    let server: ServerProcess
+    let server: PortReportingServer
     let http = HTTPClient()
 
     static func start() async throws -> FakeHetzner {
-        let script = "\(TestTools.repositoryRoot)/Tests/Fakes/hetzner_fake.py"
-        return FakeHetzner(server: try await ServerProcess.start("exec \(TestTools.python) \(script) --port {port} --token \(token)"))
+        FakeHetzner(server: try await .fake("hetzner_fake.py", ["--token", token]))
     }
 
     var endpoint: String { "http://127.0.0.1:\(server.port)/v1" }

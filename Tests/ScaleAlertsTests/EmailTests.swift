@@ -101,7 +101,8 @@ struct EmailTests {
         // A listener that accepts and says nothing: the greeting never comes.
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let silent = try await ServerProcess.start("exec \(TestTools.python) -c 'import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\"127.0.0.1\", {port})); s.listen(5); c=[s.accept() for _ in range(3)]; time.sleep(60)'")
+        let silent = try await PortReportingServer.start(
+            TestTools.python, ["-c", "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(5); print(s.getsockname()[1], flush=True); c=[s.accept() for _ in range(3)]; time.sleep(60)"])
         atEnd { await silent.stop() }
         var settings = Self.settings("smtp://127.0.0.1:\(silent.port)")
         settings.timeout = .milliseconds(700)

@@ -12,7 +12,7 @@ struct HTTPRetransmissionTests {
     /// never re-sends a body on its own: the lost answer surfaces at once, and the request sent again
     /// (by ``ProviderCalls``, after looking when it is a mutation) carries its body.
     @Test func aLostAnswerToAPostSurfacesAtOnceAndASecondSendCarriesTheBody() async throws {
-        let server = try await ServerProcess.start("exec \(TestTools.python) \(TestTools.repositoryRoot)/Tests/Fakes/dropping_server.py --port {port}")
+        let server = try await PortReportingServer.fake("dropping_server.py", [])
         let http = HTTPClient()
         let base = "http://127.0.0.1:\(server.port)"
         let first = try await http.send(HTTPRequest(url: URL(string: "\(base)/warm")!, timeout: .seconds(10)))

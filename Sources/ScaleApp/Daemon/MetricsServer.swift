@@ -64,7 +64,12 @@ struct MetricsServer: Service {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await server.run() }
                     try await server.waitUntilListening(timeout: 30)
-                    listening("\(host):\(port)")
+                    // The address bound, not the one asked for: port 0 lets the system choose a free one.
+                    if case .ip4(let bound, let boundPort) = await server.listeningAddress {
+                        listening("\(bound):\(boundPort)")
+                    } else {
+                        listening("\(host):\(port)")
+                    }
                     try await group.waitForAll()
                 }
             } onGracefulShutdown: {
