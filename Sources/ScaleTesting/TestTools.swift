@@ -12,10 +12,12 @@ public enum TestTools {
 
     /// The Python that runs sim nodes and test servers: the virtual environment's interpreter itself (a
     /// version manager's shim, such as pyenv's, costs a dozen processes and a third of a second per start,
-    /// which hundreds of nodes starting at once turn into seconds), or `python3` before `make test` made it.
+    /// which hundreds of nodes starting at once turn into seconds), or the first `python3` on `PATH` before
+    /// `make test` made it. Always an absolute path: `Process` runs a path, not a command name.
     public static let python: String = {
-        let path = "\(repositoryRoot)/.venv/bin/python3"
-        return FileManager.default.isExecutableFile(atPath: path) ? path : "python3"
+        let venv = "\(repositoryRoot)/.venv/bin/python3"
+        let path = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map { "\($0)/python3" } ?? []
+        return ([venv] + path).first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/python3"
     }()
 
     /// A program from the test virtual environment (`.venv/bin/NAME`), installed by `make test`.
