@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "ScaleCalendarTests", dependencies: ["ScaleCalendar", "ScaleTesting"], exclude: ["Calendars"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),
-        .testTarget(name: "HetznerTests", dependencies: ["ScaleProviders", "ScaleApp", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "HetznerTests", dependencies: ["ScaleProviders", "ScaleApp", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAlertsTests", dependencies: ["ScaleAlerts", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",

@@ -36,8 +36,10 @@ Run: python3 hetzner_fake.py --port 8080 [--token TOKEN]
 """
 import argparse
 import json
+import os
 import re
 import secrets
+import signal
 import socket
 import threading
 import time
@@ -104,6 +106,26 @@ def matches(labels, predicates):
     return all(p(labels) for p in predicates)
 
 
+def peer_pid(connection):
+    """The pid of the local process holding the other end of a loopback TCP connection, or None: its
+    socket's inode from /proc/net/tcp (or tcp6), then the process with a descriptor on that socket."""
+    port = connection.getpeername()[1]
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add("socket:[%s]" % fields[9])
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink("/proc/%s/fd/%s" % (pid, fd)) in inodes for fd in os.listdir("/proc/%s/fd" % pid)):
+                return int(pid)
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return None
+
+
 class State:
     def __init__(self, token):
         self.lock = threading.RLock()
@@ -111,7 +133,7 @@ class State:
         self.clock = time.time
         self.faults = Faults()
         self.requests = []
-        self.stats = {"requests": 0, "429": 0, "5xx": 0, "lost": 0, "truncated": 0, "conflicts": 0}
+        self.stats = {"requests": 0, "429": 0, "5xx": 0, "lost": 0, "truncated": 0, "conflicts": 0, "kills": 0}
         self.servers, self.images, self.actions, self.balancers = {}, {}, {}, {}
         self.later = []              # [(instant, function)]: what happens by itself at that time
         self.running_at = {}         # server id -> when it last started running
@@ -598,6 +620,9 @@ class Handler(BaseHTTPRequestHandler):
                     raise ApiError(429, "rate_limit_exceeded", "limit of %d requests per hour reached" % state.faults.rate["limit"], headers=retry)
                 if record["auth"] != "ok":
                     raise ApiError(401, "unauthorized", "unable to authenticate")
+                kill = state.faults.kill_due()
+                if kill is not None and not kill["carried_out"]:
+                    return self.kill_client(kill)
                 fault = state.faults.match(method, url.path, body, auth)
                 if isinstance(fault, ApiError):
                     raise fault
@@ -609,6 +634,8 @@ class Handler(BaseHTTPRequestHandler):
                 status, payload = error.status, error.body()
                 if error.raw is not None:
                     payload = error.raw
+            if kill is not None:  # carried out (or refused), killed before its answer
+                return self.kill_client(kill)
             record["status"] = status
             if status == 429:
                 state.stats["429"] += 1
@@ -625,6 +652,16 @@ class Handler(BaseHTTPRequestHandler):
                 state.stats["truncated"] += 1
                 payload = json.dumps(payload)[: max(1, len(json.dumps(payload)) // 2)]
             self.reply(status, payload, headers)
+
+    def kill_client(self, kill):
+        """kill -9 of the process at the other end of this connection (the `kill` knob), then the
+        connection drops unanswered."""
+        pid = peer_pid(self.connection)
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+            self.server.state.stats["kills"] += 1
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
 
     def test_path(self, method, path, raw):
         state, api = self.server.state, self.server.api
@@ -664,6 +701,7 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--token", default="fake-token")
     args = parser.parse_args()
+    ThreadingHTTPServer.request_queue_size = 128  # a fleet's worth of connections at once (default 5)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.state = State(args.token)

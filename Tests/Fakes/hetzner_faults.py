@@ -19,10 +19,14 @@ disable a fault):
   health_seconds    how long a load balancer target answers `unknown` before `healthy`.
   failed_create     "removed" (default) or "left": whether a failed create action removes the server or
                     leaves it `off` (and billing).
+  kill              {"within"}: one of the next `within` API requests, drawn from the seed, kills the
+                    process that sent it with SIGKILL (kill -9), before that request is carried out or after
+                    it is carried out and before its answer (also drawn); the connection drops. Fires once;
+                    null clears it.
   action_errors, ignore_shutdown, unhealthy, rate_limit, retry_after, unavailable_types,
   deprecated_types: see hetzner_fake.py.
 
-What was served is counted in GET /__state `stats` (requests, 429, 5xx, lost, truncated, conflicts).
+What was served is counted in GET /__state `stats` (requests, 429, 5xx, lost, truncated, conflicts, kills).
 """
 import random
 import re
@@ -48,7 +52,7 @@ class LostAnswer(Exception):
 KNOBS = {"rules", "seed", "error_rate", "lost_rate", "truncate_rate", "echo_token", "phantom_conflicts",
          "inconsistent_pages", "action_seconds", "shutdown_seconds", "health_seconds", "failed_create",
          "action_errors", "ignore_shutdown", "unhealthy", "rate_limit", "retry_after", "unavailable_types",
-         "deprecated_types", "action_polls"}
+         "deprecated_types", "action_polls", "kill"}
 
 
 class Faults:
@@ -72,6 +76,7 @@ class Faults:
         self.retry_after = None      # Retry-After seconds on 429s, or None
         self.unavailable_types = {}  # server type -> [locations] where it cannot be ordered now
         self.deprecated_types = {}   # server type -> {location: unavailable_after (ISO 8601)}
+        self.kill = None             # {"after": requests to go, "carried_out"}: see the knob
 
     def update(self, body, state):
         unknown = set(body) - KNOBS
@@ -99,6 +104,10 @@ class Faults:
             self.unavailable_types = {k: list(v) for k, v in body["unavailable_types"].items()}
         if "deprecated_types" in body:
             self.deprecated_types = {k: dict(v) for k, v in body["deprecated_types"].items()}
+        if "kill" in body:
+            kill = body["kill"]
+            self.kill = {"after": self.random.randint(1, kill["within"]),
+                         "carried_out": self.random.random() < 0.5} if kill else None
         if "rate_limit" in body:
             self.rate = {"limit": body["rate_limit"].get("limit", 3600), "per_second": body["rate_limit"].get("per_second", 1.0)}
             state.tokens = float(body["rate_limit"].get("remaining", self.rate["limit"]))
@@ -132,6 +141,16 @@ class Faults:
         if self.lost_rate and self.random.random() < self.lost_rate:
             return "lost"
         return None
+
+    def kill_due(self):
+        """The spent `kill` knob when this API request is the one that kills the client, else None."""
+        if self.kill is None:
+            return None
+        self.kill["after"] -= 1
+        if self.kill["after"] > 0:
+            return None
+        kill, self.kill = self.kill, None
+        return kill
 
     def truncate(self, method):
         return method == "GET" and self.truncate_rate and self.random.random() < self.truncate_rate

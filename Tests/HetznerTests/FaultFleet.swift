@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import ScaleTesting
 import Testing
 
@@ -69,6 +70,30 @@ struct FaultFleet {
 
     func run(_ arguments: String...) async throws -> CLIResult {
         try await CLI.run(arguments + ["--config", config], environment: Self.environment)
+    }
+
+    /// Runs `arguments` and has the fake kill it with SIGKILL at one of its next `within` API requests
+    /// (drawn from the fault seed); the knob is cleared afterwards, so it can never hit a later process.
+    func killed(within: Int, _ arguments: String...) async throws -> CLIResult {
+        try await fake.faults(["kill": ["within": within]])
+        let result = try await CLI.run(arguments + ["--config", config], environment: Self.environment)
+        try await fake.faults(["kill": NSNull()])
+        return result
+    }
+
+    /// The controller's ledger: the nodes it knows to exist (not gone), and how many are still pending.
+    func ledger() throws -> (open: [String], pending: Int) {
+        try DatabaseQueue(path: directory.file("state/scalectl.sqlite")).read { db in
+            (try String.fetchAll(db, sql: "SELECT name FROM ledgerNode WHERE goneAt IS NULL ORDER BY name"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM ledgerNode WHERE state = 'pending'") ?? 0)
+        }
+    }
+
+    /// Runs and steps of the controller's journal still marked running.
+    func running() throws -> Int {
+        try DatabaseQueue(path: directory.file("state/scalectl.sqlite")).read { db in
+            try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM run WHERE outcome = 'running') + (SELECT count(*) FROM step WHERE outcome = 'running')") ?? 0
+        }
     }
 
     func up() async throws -> CLIResult { try await run("up", "--at", Self.during) }

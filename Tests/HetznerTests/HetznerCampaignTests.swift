@@ -68,4 +68,49 @@ struct HetznerCampaignTests {
             await fleet.stop()
         }
     }
+
+    /// The kill -9 campaign: each seed kills `up` twice and `down` once at a request drawn from the seed
+    /// (before it is carried out, or after and before its answer), under the same faults; the re-runs
+    /// converge with no duplicate, no orphan, the ledger matching the provider and no run left running.
+    static let killCases: [Case] = [0.10, 0.35].flatMap { rate in
+        [(3, 2), (10, 10)].map { Case(errorRate: rate, frontal: $0.0, celery: $0.1) }
+    }
+
+    @Test(arguments: killCases)
+    func aKilledFaultyEveningConverges(_ scenario: Case) async throws {
+        for seed in Self.seeds {
+            let fleet = try await FaultFleet.start(frontal: scenario.frontal, celery: scenario.celery, faults: [
+                "seed": seed, "error_rate": scenario.errorRate, "lost_rate": 0.02,
+                "rate_limit": ["limit": 60, "remaining": 60, "per_second": 40],
+            ])
+            var kills = 0
+            for within in [12, 6] {
+                let killed = try await fleet.killed(within: within, "up", "--at", FaultFleet.during)
+                kills += killed.signal == SIGKILL ? 1 : 0
+                if killed.signal != SIGKILL { print("campaign: not killed: \(killed)") }
+            }
+            let up = try await Self.converge(8) { try await fleet.up() }
+            #expect(up.last.status == 0, "seed \(seed): up converges after kill -9: \(up.last)")
+            let servers = try await fleet.servers().map(\.name)
+            #expect(Set(servers).count == servers.count && servers.count == scenario.frontal + scenario.celery,
+                    "seed \(seed): exactly the configured nodes, none duplicated: \(servers.sorted())")
+            let afterUp = try fleet.ledger()
+            #expect(Set(afterUp.open) == Set(servers) && afterUp.pending == 0, "seed \(seed): the ledger is the provider's fleet: \(afterUp)")
+
+            let killedDown = try await fleet.killed(within: 6, "down", "--at", FaultFleet.after)
+            kills += killedDown.signal == SIGKILL ? 1 : 0
+            if killedDown.signal != SIGKILL { print("campaign: not killed: \(killedDown)") }
+            let down = try await Self.converge(8) { try await fleet.down() }
+            #expect(down.last.status == 0, "seed \(seed): down converges after kill -9: \(down.last)")
+            let orphans = try await fleet.servers()
+            let afterDown = try fleet.ledger()
+            #expect(orphans.isEmpty, "seed \(seed): nothing left billing: \(orphans.map(\.name))")
+            #expect(afterDown.open.isEmpty && afterDown.pending == 0, "seed \(seed): the ledger saw every node go: \(afterDown)")
+            #expect(try fleet.running() == 0, "seed \(seed): the killed runs and their steps are closed as interrupted")
+            let stats = try await fleet.stats()
+            #expect(kills == 3 && stats["kills", default: 0] == 3, "seed \(seed): every kill -9 fired (\(kills) seen, \(stats["kills", default: 0]) sent)")
+            print("campaign: kill -9 \(scenario.testDescription) seed \(seed): kills \(kills), up runs after the kills \(up.runs), down runs after the kill \(down.runs), requests \(stats["requests", default: 0]), 5xx \(stats["5xx", default: 0]), lost \(stats["lost", default: 0]), duplicates \(servers.count - Set(servers).count), orphans \(orphans.count)")
+            await fleet.stop()
+        }
+    }
 }
