@@ -36,13 +36,19 @@ struct HetznerCampaignTests {
         return (runs, last)
     }
 
+    /// The scenario's fleet on a fake serving its 5xx share and 2 % lost answers, drawn from `seed`, with
+    /// a request budget of 60 refilling 40 a second.
+    static func fleet(_ scenario: Case, seed: Int) async throws -> FaultFleet {
+        try await FaultFleet.start(frontal: scenario.frontal, celery: scenario.celery, faults: [
+            "seed": seed, "error_rate": scenario.errorRate, "lost_rate": 0.02,
+            "rate_limit": ["limit": 60, "remaining": 60, "per_second": 40],
+        ])
+    }
+
     @Test(arguments: cases)
     func aSeededFaultyEveningConverges(_ scenario: Case) async throws {
         for seed in Self.seeds {
-            let fleet = try await FaultFleet.start(frontal: scenario.frontal, celery: scenario.celery, faults: [
-                "seed": seed, "error_rate": scenario.errorRate, "lost_rate": 0.02,
-                "rate_limit": ["limit": 60, "remaining": 60, "per_second": 40],
-            ])
+            let fleet = try await Self.fleet(scenario, seed: seed)
             let up = try await Self.converge(8) { try await fleet.up() }
             #expect(up.last.status == 0, "seed \(seed): up converges: \(up.last)")
             let afterUp = try await fleet.servers()
@@ -79,10 +85,7 @@ struct HetznerCampaignTests {
     @Test(arguments: killCases)
     func aKilledFaultyEveningConverges(_ scenario: Case) async throws {
         for seed in Self.seeds {
-            let fleet = try await FaultFleet.start(frontal: scenario.frontal, celery: scenario.celery, faults: [
-                "seed": seed, "error_rate": scenario.errorRate, "lost_rate": 0.02,
-                "rate_limit": ["limit": 60, "remaining": 60, "per_second": 40],
-            ])
+            let fleet = try await Self.fleet(scenario, seed: seed)
             var kills = 0
             for within in [12, 6] {
                 let killed = try await fleet.killed(within: within, "up", "--at", FaultFleet.during)
