@@ -118,6 +118,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def answer(self, status, data, kind):
         self.send_response(status)
+        if self.close_connection:  # asked with "Connection: close": say so (RFC 9112 §9.6), or the client may reuse it
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

@@ -688,6 +688,8 @@ class Handler(BaseHTTPRequestHandler):
         text = isinstance(payload, str)
         data = payload.encode() if text else json.dumps(payload).encode()
         self.send_response(status)
+        if self.close_connection:  # asked with "Connection: close": say so (RFC 9112 §9.6), or the client may reuse it
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", "text/html" if text and not payload.startswith("{") else "application/json")
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():

@@ -73,24 +73,14 @@ struct FakeHetzner {
     }
 
     private func get(_ path: String) async throws -> [String: Any] {
-        try await control(HTTPRequest(url: URL(string: "http://127.0.0.1:\(server.port)\(path)")!))
+        try Self.object(try await http.send(HTTPRequest(url: URL(string: "http://127.0.0.1:\(server.port)\(path)")!)))
     }
 
     private func post(_ path: String, _ body: [String: Any]) async throws -> [String: Any] {
-        try await control(HTTPRequest(
+        let request = HTTPRequest(
             method: "POST", url: URL(string: "http://127.0.0.1:\(server.port)\(path)")!,
-            headers: ["Content-Type": "application/json"], body: try JSONSerialization.data(withJSONObject: body)))
-    }
-
-    /// A request to a test-only path, sent again once when it did not get through (a connection that
-    /// broke while it was sent): the test's own plumbing, not the API under test, whose retries are
-    /// ProviderCalls'.
-    private func control(_ request: HTTPRequest) async throws -> [String: Any] {
-        do {
-            return try Self.object(try await http.send(request))
-        } catch let error as HTTPError where error.isPassing {
-            return try Self.object(try await http.send(request))
-        }
+            headers: ["Content-Type": "application/json"], body: try JSONSerialization.data(withJSONObject: body))
+        return try Self.object(try await http.send(request))
     }
 
     private static func object(_ response: HTTPResponse) throws -> [String: Any] {
