@@ -606,6 +606,7 @@ class Handler(BaseHTTPRequestHandler):
             state.stats["requests"] += 1
             state.tick()
             lost = truncated = False
+            kill = None
             try:
                 if raw:
                     try:
