@@ -19,6 +19,9 @@ disable a fault):
   health_seconds    how long a load balancer target answers `unknown` before `healthy`.
   failed_create     "removed" (default) or "left": whether a failed create action removes the server or
                     leaves it `off` (and billing).
+  image_seconds     how long a create_image action runs: the image is `creating` until it ends.
+  image_failures    n: the next n create_image actions fail and leave their image `unavailable`.
+  image_size        the `image_size` (GB) an image reports once available.
   action_errors, ignore_shutdown, unhealthy, rate_limit, retry_after, unavailable_types,
   deprecated_types: see hetzner_fake.py.
 
@@ -48,7 +51,7 @@ class LostAnswer(Exception):
 KNOBS = {"rules", "seed", "error_rate", "lost_rate", "truncate_rate", "echo_token", "phantom_conflicts",
          "inconsistent_pages", "action_seconds", "shutdown_seconds", "health_seconds", "failed_create",
          "action_errors", "ignore_shutdown", "unhealthy", "rate_limit", "retry_after", "unavailable_types",
-         "deprecated_types", "action_polls"}
+         "deprecated_types", "action_polls", "image_seconds", "image_failures", "image_size"}
 
 
 class Faults:
@@ -72,6 +75,9 @@ class Faults:
         self.retry_after = None      # Retry-After seconds on 429s, or None
         self.unavailable_types = {}  # server type -> [locations] where it cannot be ordered now
         self.deprecated_types = {}   # server type -> {location: unavailable_after (ISO 8601)}
+        self.image_seconds = 0.3     # how long an image is `creating`
+        self.image_failures = 0      # the next n images end `unavailable`
+        self.image_size = 2.5        # GB, once available
 
     def update(self, body, state):
         unknown = set(body) - KNOBS
@@ -82,7 +88,8 @@ class Faults:
         if "seed" in body:
             self.random = random.Random(body["seed"])
         for key in ("error_rate", "lost_rate", "truncate_rate", "echo_token", "inconsistent_pages", "action_seconds",
-                    "shutdown_seconds", "health_seconds", "failed_create", "retry_after"):
+                    "shutdown_seconds", "health_seconds", "failed_create", "retry_after", "image_seconds", "image_failures",
+                    "image_size"):
             if key in body:
                 setattr(self, key, body[key])
         if "action_polls" in body:  # older tests: about one poll interval per poll
