@@ -5,7 +5,8 @@ import ScaleTesting
 import Testing
 
 /// The daily snapshots on Hetzner against the fake API: `scalectl snapshot` (create_image with the
-/// fleet's labels, wait, prune), what the scale-up then chooses, the consistent shutdown of the template.
+/// fleet's labels, wait, prune), what the scale-up then chooses, the consistent shutdown of the template,
+/// what `doctor` says about them.
 @Suite(.serialized, .awaitsCleanup)
 struct HetznerSnapshotTests {
     typealias Fleet = HetznerEndToEndTests.Fleet
@@ -175,5 +176,46 @@ struct HetznerSnapshotTests {
             .map { String($0.path.split(separator: "/").last ?? "") }
         #expect(actions == ["shutdown"] + (scenario.ignoresShutdown ? ["poweroff"] : []) + ["create_image", "poweron"])
         #expect(try await fake.servers()["frontal-template"] == "running", "powered on again")
+    }
+
+    // MARK: doctor
+
+    struct DoctorCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var at: String
+        var event = "2026-11-23 21:00"
+        var takeFirst = false
+        var status: String
+        var detail: String
+        var testDescription: String { name }
+    }
+
+    @Test(arguments: [
+        DoctorCase(name: "today's is available", at: "2026-11-23T17:30", takeFirst: true, status: "ok",
+                   detail: "today's t-frontal-2026-11-23-1700 (id 201, available), taken from frontal-template, is available"),
+        DoctorCase(name: "take_at is ahead, before the scale-up", at: "2026-11-23T16:00", status: "ok",
+                   detail: "today's is taken from frontal-template at 2026-11-23 17:00 +01:00, before the next scale-up"),
+        DoctorCase(name: "take_at has passed and none was taken", at: "2026-11-23T18:00", status: "FAILED",
+                   detail: "no available frontal snapshot for today (2026-11-23) from the template frontal-template"),
+        DoctorCase(name: "take_at comes after the scale-up", at: "2026-11-23T16:00", event: "2026-11-23 17:30", status: "FAILED",
+                   detail: "today's frontal snapshot from frontal-template is taken at 2026-11-23 17:00 +01:00, after the scale-up starts at 2026-11-23 16:45 +01:00"),
+    ])
+    func doctorChecksTodaysSnapshot(_ scenario: DoctorCase) async throws {
+        let (fleet, _) = try await Self.start(event: scenario.event)
+        atEnd { await fleet.stop() }
+        if scenario.takeFirst {
+            let taken = try await fleet.run("snapshot", "--at", Self.takeAt)
+            #expect(taken.status == 0, "\(taken)")
+        }
+        let result = try await fleet.run("doctor", "--at", scenario.at)
+        let line = "\(scenario.status.padding(toLength: 9, withPad: " ", startingAt: 0))daily snapshot frontal: \(scenario.detail)"
+        // A failed check goes to stderr with what to do, and is alerted naming the role.
+        let output = scenario.status == "FAILED" ? result.stderr : result.stdout
+        #expect(output.contains(line), "\(line)\n\(result)")
+        if scenario.status == "FAILED" {
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("to do: run scalectl snapshot --role frontal"), "\(result.stderr)")
+            #expect(result.stderr.contains("Step: doctor daily-snapshot.frontal"), "\(result.stderr)")
+        }
     }
 }
