@@ -6,7 +6,7 @@ import Testing
 
 /// The daily snapshots on Hetzner against the fake API: `scalectl snapshot` (create_image with the
 /// fleet's labels, wait, prune), what the scale-up then chooses, the consistent shutdown of the template,
-/// what `doctor` says about them.
+/// what `doctor` and `cost` say about them.
 @Suite(.serialized, .awaitsCleanup)
 struct HetznerSnapshotTests {
     typealias Fleet = HetznerEndToEndTests.Fleet
@@ -19,7 +19,7 @@ struct HetznerSnapshotTests {
     /// Fleet `t` with one frontal role whose snapshots scalectl takes from `frontal-template` at 17:00,
     /// a `Gala` event at 21:00 (scale-up from 20:15), and the template seeded in the fake.
     static func start(keep: Int = 2, within: String = "30s", event: String = "2026-11-23 21:00") async throws -> (Fleet, template: Int) {
-        let fleet = try await Fleet.start(seed: false, roles: """
+        let fleet = try await Fleet.start(seed: false, provider: "snapshot_gb_month = 0.0119", roles: """
             [roles.frontal]
             count = 1
             server_type = "cpx31"
@@ -78,6 +78,17 @@ struct HetznerSnapshotTests {
         #expect(again.status == 0, "\(again)")
         #expect(again.stdout.contains("was there already"), "\(again.stdout)")
         #expect(try await fleet.fake.requests().filter { $0.path.hasSuffix("/actions/create_image") }.count == 1)
+
+        // cost lists what the fleet keeps: 3 own snapshots (4 + 4 + 2.5 GB) at 0.0119 per GB-month.
+        let cost = try await fleet.run("cost", "--at", Self.during)
+        #expect(cost.status == 0, "\(cost)")
+        #expect(cost.stdout.contains("snapshot storage: 3 snapshots, 10.50 GB: EUR 0.12 a month at 0.0119 per GB-month"), "\(cost.stdout)")
+        #expect(cost.stdout.contains("  frontal: 3 snapshots, 10.50 GB: EUR 0.12 a month"), "\(cost.stdout)")
+        let json = try await fleet.run("cost", "--json", "--at", Self.during)
+        let storage = try #require(try json.json()["snapshots"] as? [String: Any], "\(json.stdout)")
+        #expect(storage["price_per_gb_month"] as? Double == 0.0119)
+        let roles = try #require(storage["roles"] as? [[String: Any]])
+        #expect(roles.count == 1 && roles[0]["role"] as? String == "frontal" && roles[0]["count"] as? Int == 3 && roles[0]["gb"] as? Double == 10.5)
     }
 
     @Test func aFailedImageAlertsNamingTheTemplateAndTheScaleUpUsesTheOlderOne() async throws {
