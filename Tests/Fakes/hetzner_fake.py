@@ -7,8 +7,12 @@ It follows the public API reference at https://docs.hetzner.cloud/ , these pages
     (RateLimit-Limit / -Remaining / -Reset, 429 rate_limit_exceeded), label selectors.
   - Servers: GET /servers (name, label_selector, status), GET /servers/{id}, POST /servers,
     DELETE /servers/{id}; server statuses.
-  - Server Actions: POST /servers/{id}/actions/shutdown, POST /servers/{id}/actions/poweroff.
-  - Images: GET /images (type, status, label_selector, sort).
+  - Server Actions: POST /servers/{id}/actions/shutdown, POST /servers/{id}/actions/poweroff,
+    POST /servers/{id}/actions/poweron, POST /servers/{id}/actions/create_image (type snapshot|backup,
+    description, labels; answers 201 {image (status creating), action}).
+  - Images: GET /images (type, status, label_selector, sort), GET /images/{id}, DELETE /images/{id}
+    (204; 423 protected or locked while the image is being created); statuses creating, available,
+    unavailable; image_size in GB (null until available); created_from {id, name}.
   - Actions: GET /actions?id=...&id=... (the id parameter is required); running -> success | error.
   - Load Balancers: GET /load_balancers (name), GET /load_balancers/{id}, and the actions add_target and
     remove_target (server and label_selector targets, health_status, nested targets of a label selector).
@@ -21,11 +25,13 @@ successful `shutdown` action only means the ACPI request was sent: the server go
 (`shutdown_seconds`) and only if its OS reacts; a load balancer target's health is `unknown` for a while
 (`health_seconds`) before `healthy`; servers carry a top-level `location` (Hetzner removed `datacenter`
 in 2026); a server target with `use_private_ip` whose server is not in the balancer's network is refused
-with `server_not_attached_to_network`.
+with `server_not_attached_to_network`; an image is `creating` until its create_image action ends
+(`image_seconds`, by time), then `available` with its `image_size`, or `unavailable` when the fault
+`image_failures` makes it fail (the action then ends in error); the server is locked while it is imaged.
 
 Test-only paths (never part of the API): GET /__requests (every API request: method, path, query, JSON
 body, whether the token matched), POST /__faults (fault injection, see hetzner_faults.py), POST /__seed
-(images, load balancers, servers), GET /__state (servers, balancers and the `stats` of what was served).
+(images, load balancers, servers), GET /__state (servers, balancers, images and the `stats` of what was served).
 
 Server types: the catalog SERVER_TYPES is offered in every location. The faults `unavailable_types`
 ({"cpx41": ["nbg1"]}: cannot be ordered there now, and POST /servers answers 412 resource_unavailable) and
@@ -162,12 +168,12 @@ class State:
         }
         return allowed, headers
 
-    def action(self, command, resources, after=None, fail=None, effect=None):
-        """A running action; it ends `action_seconds` after it starts (after `after` ends, if given)."""
+    def action(self, command, resources, after=None, fail=None, effect=None, seconds=None):
+        """A running action; it ends `seconds` (default `action_seconds`) after it starts (after `after` ends, if given)."""
         action = {"id": self.next_id("action"), "command": command, "status": "running", "progress": 0,
                   "started": now_iso(), "finished": None, "error": None,
                   "resources": [{"id": rid, "type": kind} for kind, rid in resources]}
-        seconds = self.faults.action_seconds
+        seconds = self.faults.action_seconds if seconds is None else seconds
         self.actions[action["id"]] = {"public": action, "after": after, "fail": fail, "effect": effect,
                                       "seconds": seconds, "ends": None if after else self.clock() + seconds}
         return action
@@ -217,6 +223,12 @@ class State:
         if server is None:
             raise ApiError(404, "not_found", "server with ID '%s' not found" % server_id)
         return server
+
+    def image(self, image_id):
+        image = self.images.get(image_id)
+        if image is None:
+            raise ApiError(404, "not_found", "image with ID '%s' not found" % image_id)
+        return image
 
     def balancer(self, lb_id):
         lb = self.balancers.get(lb_id)
@@ -281,7 +293,11 @@ class Api:
             ("DELETE", ("servers", "{id}")): lambda: self.delete_server(ident),
             ("POST", ("servers", "{id}", "actions", "shutdown")): lambda: self.power(ident, "shutdown_server", body),
             ("POST", ("servers", "{id}", "actions", "poweroff")): lambda: self.power(ident, "stop_server", body),
+            ("POST", ("servers", "{id}", "actions", "poweron")): lambda: self.power(ident, "start_server", body),
+            ("POST", ("servers", "{id}", "actions", "create_image")): lambda: self.create_image(ident, body),
             ("GET", ("images",)): lambda: self.list_images(query),
+            ("GET", ("images", "{id}")): lambda: (200, {"image": self.s.image(ident)}),
+            ("DELETE", ("images", "{id}")): lambda: self.delete_image(ident),
             ("GET", ("server_types",)): lambda: self.list_server_types(query),
             ("GET", ("actions",)): lambda: self.list_actions(query),
             ("GET", ("load_balancers",)): lambda: self.list_balancers(query),
@@ -365,7 +381,7 @@ class Api:
 
     def new_server(self, name, labels, status, server_type="cpx31", networks=(), location="fsn1"):
         ident = self.s.next_id("server")
-        server = {"id": ident, "name": name, "status": status, "created": now_iso(), "labels": dict(labels),
+        server = {"id": ident, "name": name, "status": status, "created": now_iso(), "labels": dict(labels), "image": None,
                   "server_type": {"name": server_type}, "location": {"name": location, "network_zone": "eu-central"},
                   "public_net": {"ipv4": {"ip": "203.0.113.%d" % (ident % 250 + 1)}, "ipv6": None},
                   "private_net": [{"network": n, "ip": "10.0.%d.%d" % (ident // 250 % 250, ident % 250 + 1)} for n in networks]}
@@ -393,14 +409,64 @@ class Api:
             if server["id"] in self.s.servers and server["status"] in ("running", "stopping"):
                 server["status"] = "off"
 
+        def on():
+            if server["id"] in self.s.servers and server["status"] == "off":
+                server["status"] = "running"
+                self.s.running_at[server["id"]] = self.s.clock()
+
         def done(ok):
             # A successful shutdown action only means the ACPI request was sent; the OS may react later.
-            if ok and command == "stop_server":
+            if ok and command == "start_server":
+                on()
+            elif ok and command == "stop_server":
                 off()
             elif ok and server["name"] not in self.s.faults.ignore_shutdown:
                 self.s.at(self.s.faults.shutdown_seconds, off)
 
         return 201, {"action": self.s.action(command, [("server", ident)], effect=done)}
+
+    # Images
+
+    def create_image(self, ident, body):
+        server = self.s.server(ident)
+        body = {} if body is None else body
+        check_keys(body, {"type", "description", "labels"})
+        kind = body.get("type", "snapshot")
+        if kind not in ("snapshot", "backup"):
+            raise invalid("type", "must be snapshot or backup")
+        if "description" in body and not isinstance(body["description"], str):
+            raise invalid("description", "must be a string")
+        labels = body.get("labels", {})
+        check_labels(labels)
+        if self.s.busy(ident):
+            raise ApiError(423, "locked", "server %d is locked by a running action" % ident)
+        faults = self.s.faults
+        failing = faults.image_failures > 0
+        if failing:
+            faults.image_failures -= 1
+        image = {"id": self.s.next_id("image"), "type": kind, "status": "creating", "name": None,
+                 "description": body.get("description", "%s-snapshot" % server["name"]), "created": now_iso(),
+                 "labels": dict(labels), "image_size": None, "disk_size": SERVER_TYPES.get(server["server_type"]["name"], (0, 0, 40))[2],
+                 "created_from": {"id": ident, "name": server["name"]}, "bound_to": ident if kind == "backup" else None,
+                 "protection": {"delete": False}}
+        self.s.images[image["id"]] = image
+
+        def done(ok):
+            image["status"], image["image_size"] = ("available", faults.image_size) if ok else ("unavailable", None)
+
+        fail = {"code": "image_failed", "message": "could not create the image (injected)"} if failing else None
+        action = self.s.action("create_image", [("server", ident), ("image", image["id"])], fail=fail, effect=done,
+                               seconds=faults.image_seconds)
+        return 201, {"image": image, "action": action}
+
+    def delete_image(self, ident):
+        image = self.s.image(ident)
+        if image["protection"]["delete"]:
+            raise ApiError(423, "protected", "image %d is protected" % ident)
+        if image["status"] == "creating":
+            raise ApiError(423, "locked", "image %d is being created" % ident)
+        del self.s.images[ident]
+        return 204, None
 
     # Server types
 
@@ -556,7 +622,9 @@ class Api:
             ident = self.s.next_id("image")
             record = {"id": ident, "type": image.get("type", "snapshot"), "status": image.get("status", "available"),
                       "name": image.get("name"), "description": image.get("description", "snapshot %d" % ident),
-                      "created": image.get("created", now_iso()), "labels": image.get("labels", {})}
+                      "created": image.get("created", now_iso()), "labels": image.get("labels", {}),
+                      "image_size": image.get("image_size"), "created_from": None, "bound_to": None,
+                      "protection": {"delete": image.get("protected", False)}}
             self.s.images[ident] = record
             made["images"].append(record)
         for lb in body.get("load_balancers", []):
@@ -566,8 +634,10 @@ class Api:
             self.s.balancers[ident] = record
             made["load_balancers"].append(self.balancer_view(record))
         for server in body.get("servers", []):
-            made["servers"].append(self.new_server(server["name"], server.get("labels", {}), server.get("status", "running"),
-                                                   networks=server.get("networks", [])))
+            record = self.new_server(server["name"], server.get("labels", {}), server.get("status", "running"),
+                                     networks=server.get("networks", []))
+            record["image"] = {"id": server["image"]} if "image" in server else None
+            made["servers"].append(record)
         return 201, made
 
 
@@ -673,6 +743,7 @@ class Handler(BaseHTTPRequestHandler):
             state.tick()
             return self.reply(200, {"servers": sorted(state.servers.values(), key=lambda s: s["id"]),
                                     "load_balancers": [api.balancer_view(lb) for lb in state.balancers.values()],
+                                    "images": sorted(state.images.values(), key=lambda i: i["id"]),
                                     "stats": state.stats})
         if method == "POST" and path == "/__faults":
             try:
@@ -685,8 +756,9 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(404, {"error": {"code": "not_found", "message": "no test path " + path, "details": {}}})
 
     def reply(self, status, payload, headers=None):
-        """Answers `payload` as JSON, or as it is when it is already text (a raw or truncated body)."""
-        text = isinstance(payload, str)
+        """Answers `payload` as JSON, or as it is when it is already text (a raw or truncated body); None is no body (204)."""
+        text = isinstance(payload, str) or payload is None
+        payload = "" if payload is None else payload
         data = payload.encode() if text else json.dumps(payload).encode()
         self.send_response(status)
         if self.close_connection:  # asked with "Connection: close": say so (RFC 9112 §9.6), or the client may reuse it

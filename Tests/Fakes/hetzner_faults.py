@@ -23,6 +23,9 @@ disable a fault):
                     process that sent it with SIGKILL (kill -9), before that request is carried out or after
                     it is carried out and before its answer (also drawn); the connection drops. Fires once;
                     null clears it.
+  image_seconds     how long a create_image action runs: the image is `creating` until it ends.
+  image_failures    n: the next n create_image actions fail and leave their image `unavailable`.
+  image_size        the `image_size` (GB) an image reports once available.
   action_errors, ignore_shutdown, unhealthy, rate_limit, retry_after, unavailable_types,
   deprecated_types: see hetzner_fake.py.
 
@@ -52,7 +55,7 @@ class LostAnswer(Exception):
 KNOBS = {"rules", "seed", "error_rate", "lost_rate", "truncate_rate", "echo_token", "phantom_conflicts",
          "inconsistent_pages", "action_seconds", "shutdown_seconds", "health_seconds", "failed_create",
          "action_errors", "ignore_shutdown", "unhealthy", "rate_limit", "retry_after", "unavailable_types",
-         "deprecated_types", "action_polls", "kill"}
+         "deprecated_types", "action_polls", "kill", "image_seconds", "image_failures", "image_size"}
 
 
 class Faults:
@@ -77,6 +80,9 @@ class Faults:
         self.unavailable_types = {}  # server type -> [locations] where it cannot be ordered now
         self.deprecated_types = {}   # server type -> {location: unavailable_after (ISO 8601)}
         self.kill = None             # {"after": requests to go, "carried_out"}: see the knob
+        self.image_seconds = 0.3     # how long an image is `creating`
+        self.image_failures = 0      # the next n images end `unavailable`
+        self.image_size = 2.5        # GB, once available
 
     def update(self, body, state):
         unknown = set(body) - KNOBS
@@ -87,7 +93,8 @@ class Faults:
         if "seed" in body:
             self.random = random.Random(body["seed"])
         for key in ("error_rate", "lost_rate", "truncate_rate", "echo_token", "inconsistent_pages", "action_seconds",
-                    "shutdown_seconds", "health_seconds", "failed_create", "retry_after"):
+                    "shutdown_seconds", "health_seconds", "failed_create", "retry_after", "image_seconds", "image_failures",
+                    "image_size"):
             if key in body:
                 setattr(self, key, body[key])
         if "action_polls" in body:  # older tests: about one poll interval per poll

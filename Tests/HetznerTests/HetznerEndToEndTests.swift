@@ -18,7 +18,11 @@ struct HetznerEndToEndTests {
         /// - Parameters:
         ///   - seed: give the fake both roles' snapshots and the balancer `t-lb`.
         ///   - controller, provider: extra lines for those tables.
-        static func start(seed: Bool = true, controller: String = "", provider: String = "") async throws -> Fleet {
+        ///   - roles: the `[roles.…]` tables instead of the two standard ones.
+        ///   - event: the local start of the two-hour event `Gala`.
+        static func start(
+            seed: Bool = true, controller: String = "", provider: String = "", roles: String? = nil, event: String = "2026-11-23 21:00"
+        ) async throws -> Fleet {
             let fake = try await FakeHetzner.start()
             if seed {
                 try await fake.seedFleetImages()
@@ -52,22 +56,27 @@ struct HetznerEndToEndTests {
                 [provider.prices]
                 cpx31 = 0.0211
 
-                [roles.frontal]
-                count = 3
-                server_type = "cpx31"
-                snapshot = { labels = "role=frontal", max_age = "30h" }
-                load_balancer = "t-lb"
-
-                [roles.celery]
-                count = 2
-                server_type = "cpx41"
-                snapshot = { labels = "role=celery", max_age = "30h" }
+                \(roles ?? Self.standardRoles)
                 """)
             let fleet = Fleet(fake: fake, directory: directory, config: config)
-            let added = try await fleet.run("calendar", "add", "--name", "Gala", "--start", "2026-11-23 21:00", "--end", "2026-11-23 23:00")
+            let end = String(event.dropLast(5)) + String(format: "%02d", (Int(event.suffix(5).prefix(2)) ?? 21) + 2) + event.suffix(3)
+            let added = try await fleet.run("calendar", "add", "--name", "Gala", "--start", event, "--end", end)
             #expect(added.status == 0, "\(added)")
             return fleet
         }
+
+        static let standardRoles = """
+            [roles.frontal]
+            count = 3
+            server_type = "cpx31"
+            snapshot = { labels = "role=frontal", max_age = "30h" }
+            load_balancer = "t-lb"
+
+            [roles.celery]
+            count = 2
+            server_type = "cpx41"
+            snapshot = { labels = "role=celery", max_age = "30h" }
+            """
 
         func run(_ arguments: String..., environment: [String: String] = HetznerEndToEndTests.environment) async throws -> CLIResult {
             try await CLI.run(arguments + ["--config", config], environment: environment)

@@ -45,6 +45,14 @@ struct BillingConfigTests {
         #expect(billing.prices == ["cpx31": Price(hourly: 0.0211, monthly: 13.10), "cpx41": Price(hourly: 0.0395)])
     }
 
+    @Test func theSnapshotStoragePriceIsReadForEveryProvider() throws {
+        for provider in ["kind = \"sim\"", "kind = \"hetzner\"", "kind = \"aws\"\nregion = \"eu-west-1\""] {
+            #expect(try ConfigLoader.parse(Self.config(provider), file: "/x/scalectl.toml").snapshotGBMonth == nil)
+            let priced = try ConfigLoader.parse(Self.config(provider + "\nsnapshot_gb_month = 0.0119"), file: "/x/scalectl.toml")
+            #expect(priced.snapshotGBMonth == 0.0119, "\(provider)")
+        }
+    }
+
     @Test func awsBillsPerSecondInDollars() throws {
         let configuration = try ConfigLoader.parse(
             Self.config("kind = \"aws\"\nregion = \"eu-west-1\"\n[provider.prices]\n\"t3.large\" = 0.0832"), file: "/x/scalectl.toml")
@@ -58,6 +66,8 @@ struct BillingConfigTests {
         ("kind = \"hetzner\"\n[provider.prices]\ncpx31 = { hourly = 0.02, yearly = 100 }", "provider.prices.cpx31.yearly: unknown key"),
         ("kind = \"sim\"\n[provider.prices]\ncpx31 = \"cheap\"", "provider.prices.cpx31: must be a number"),
         ("kind = \"sim\"\nserver_limit = 0", "provider.server_limit: must be between 1 and 1000000, not 0"),
+        ("kind = \"hetzner\"\nsnapshot_gb_month = -0.01", "provider.snapshot_gb_month: must be a price of 0 or more per GB and month"),
+        ("kind = \"aws\"\nregion = \"eu-west-1\"\nsnapshot_gb_month = \"cheap\"", "provider.snapshot_gb_month: must be a number"),
     ])
     func badPricesAndLimitsNameTheKey(_ provider: String, _ message: String) {
         #expect {

@@ -20,7 +20,7 @@ enum ProviderFactory {
                 ?? .variable(settings.tokenVariable, key: "provider.token_env")
             let token = try source.read(configFile: configuration.file, environment: environment)
             let hetzner = HetznerCloud(fleet: configuration.fleet.fleet, settings: settings, token: token, clock: clock, logger: logger)
-            return .of(hetzner, shutdown: hetzner, rateLimit: hetzner)
+            return .of(hetzner, shutdown: hetzner, rateLimit: hetzner, snapshots: hetzner)
         case .aws(let settings):
             let aws = try awsCloud(settings, configuration: configuration, logger: logger, environment: environment)
             return .of(aws, snapshots: aws)

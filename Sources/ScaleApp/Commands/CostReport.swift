@@ -3,8 +3,10 @@ import ScaleCore
 import ScaleStore
 
 /// `scalectl cost`: node-hours, billed hours and money per event, from the node ledger (what was really
-/// created and deleted, at the controller's instants), priced under the provider's billing rule. It
-/// reads the database only: no provider call, no credentials.
+/// created and deleted, at the controller's instants), priced under the provider's billing rule; and
+/// the snapshot storage the fleet keeps. The ledger is read from the database only; the snapshots are
+/// listed at the provider (one call per role with `snapshot.from`), and when that fails the rest is
+/// still reported, with a warning.
 public struct CostReport: Sendable {
     public let context: AppContext
 
@@ -29,11 +31,19 @@ public struct CostReport: Sendable {
         if let eventID, cost.events.isEmpty {
             throw InputError("the ledger holds no node of event #\(eventID)\(from == nil ? "" : " since \(TimeText.local(from!, zone: zone))"); `scalectl cost` lists the events that have some")
         }
-        let output = try await output(cost)
+        var output = try await output(cost)
+        if eventID == nil {
+            do {
+                output.snapshots = try await snapshotStorage()
+            } catch {
+                context.console.problem("warning: the fleet's snapshots could not be listed, so their storage is left out: \(error)")
+            }
+        }
         if context.console.json {
             context.console.emit(output)
         } else {
             for line in output.lines(zone: zone, roles: context.fleet.roles.map(\.name), detailed: eventID != nil) { context.console.line(line) }
+            for line in output.snapshotLines() { context.console.line(line) }
             for type in cost.unpriced {
                 context.console.problem(
                     "warning: no price for server type \(type): its money is unknown; set [provider.prices] \(type) = PRICE_PER_HOUR")
@@ -47,6 +57,19 @@ public struct CostReport: Sendable {
         let labels = Set(cost.events.compactMap(\.event))
         let events = Dictionary(uniqueKeysWithValues: try await context.store.events().filter { labels.contains($0.label) }.map { ($0.label, $0) })
         return CostOutput(cost, fleet: context.fleet.fleet, provider: context.configuration.provider.kind, events: events)
+    }
+
+    /// The snapshots this fleet keeps, role by role, for the roles whose snapshots scalectl takes
+    /// (`snapshot.from`); nil when there are none or the provider cannot take them. The one provider call of `cost`.
+    func snapshotStorage() async throws -> SnapshotStorage? {
+        let roles = context.fleet.roles.filter { $0.snapshot.template != nil }.map(\.name)
+        guard !roles.isEmpty, let taker = try context.providerBundle().snapshots else { return nil }
+        let calls = try context.providerCalls()
+        var images: [(role: String, images: [ImageRecord])] = []
+        for role in roles {
+            images.append((role, try await calls.call("snapshot", "list the \(role) snapshots") { try await taker.ownedImages(role: role) }))
+        }
+        return SnapshotStorage(images: images, pricePerGBMonth: context.configuration.snapshotGBMonth)
     }
 
     /// The ledger priced now, for the events asked.

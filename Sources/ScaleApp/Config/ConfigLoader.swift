@@ -93,6 +93,10 @@ public enum ConfigLoader {
         }
         let retry = try retryPolicy(providerTable)
         let serverLimit = try providerTable.int("server_limit", in: 1...1_000_000)
+        let snapshotPrice = try providerTable.number("snapshot_gb_month")
+        if let snapshotPrice, snapshotPrice < 0 {
+            throw providerTable.error("snapshot_gb_month", "must be a price of 0 or more per GB and month of snapshot storage, such as snapshot_gb_month = 0.0119")
+        }
         let provider = try providerSettings(providerTable, resolve: resolve)
 
         guard let rolesTable = try root.table("roles"), !rolesTable.keys.isEmpty else {
@@ -130,6 +134,7 @@ public enum ConfigLoader {
             file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
             leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon, alerts: alerts)
         configuration.serverLimit = serverLimit
+        configuration.snapshotGBMonth = snapshotPrice
         configuration.historyKeep = historyKeep
         configuration.calendar = calendar
         return configuration

@@ -47,6 +47,8 @@ public struct Configuration: Sendable {
     /// `[provider] server_limit`: the most servers the project or account may hold, for `doctor`'s
     /// quota check where the API does not tell.
     public var serverLimit: Int? = nil
+    /// `[provider] snapshot_gb_month`: what a GB of snapshot storage costs a month, for `cost`.
+    public var snapshotGBMonth: Double? = nil
     /// `[controller] history_keep`: runs, steps and settled alerts older than this are pruned (the node
     /// ledger and the scale-ups the lead is learned from are kept).
     public var historyKeep: Duration = .seconds(90 * 86_400)

@@ -29,6 +29,7 @@ extension Doctor {
             id: "credentials", title: "credentials", status: .ok,
             detail: "\(provider.name) answered a read-only call: \(nodes.count) node\(nodes.count == 1 ? "" : "s") of fleet \(fleet.fleet) listed")]
         for role in fleet.roles { checks.append(await snapshotCheck(role, provider: provider, calls: calls, scene: scene)) }
+        checks += await dailySnapshotChecks(bundle: bundle, calls: calls, scene: scene)
         for balancer in balancers { checks.append(await balancerCheck(balancer, bundle: bundle, calls: calls)) }
         for type in serverTypes { checks.append(await serverTypeCheck(type, bundle: bundle, calls: calls, scene: scene)) }
         checks.append(await quotaCheck(bundle: bundle, calls: calls, nodes: nodes, scene: scene))
@@ -54,6 +55,9 @@ extension Doctor {
     private func skipped(_ reason: String) -> [DoctorCheck] {
         let detail = "not checked: \(reason)"
         return context.fleet.roles.map { DoctorCheck(id: "snapshot.\($0.name)", title: "snapshot \($0.name)", status: .skipped, detail: detail, role: $0.name) }
+            + context.fleet.roles.filter { $0.snapshot.template != nil }.map {
+                DoctorCheck(id: "daily-snapshot.\($0.name)", title: "daily snapshot \($0.name)", status: .skipped, detail: detail, role: $0.name)
+            }
             + balancers.map { DoctorCheck(id: "load-balancer.\($0.name)", title: "load balancer \($0.name)", status: .skipped, detail: detail) }
             + serverTypes.map { DoctorCheck(id: "server-type.\($0.name)", title: "server type \($0.name)", status: .skipped, detail: detail) }
             + [DoctorCheck(id: "quota", title: "quota", status: .skipped, detail: detail)]

@@ -76,6 +76,8 @@ struct CostOutput: Encodable, Sendable {
     var total: Total
     /// Server types without a price.
     var unpriced: [String]
+    /// The snapshots the fleet keeps, when scalectl takes some role's (left out otherwise).
+    var snapshots: SnapshotStorage?
 
     init(_ cost: FleetCost, fleet: String, provider: String, events known: [String: Event]) {
         self.fleet = fleet
@@ -151,6 +153,27 @@ struct CostOutput: Encodable, Sendable {
         }
         lines.append("total: \(total.events) event\(total.events == 1 ? "" : "s"), \(total.nodes) node\(total.nodes == 1 ? "" : "s"), \(Self.hours(total.nodeHours)) node-hours, \(Self.hours(total.billedHours)) billed hours: \(amount(totalCents)); saved \(amount(total.saving.value)) against keeping each event's peak fleet on")
         return lines
+    }
+
+    /// `snapshot storage: 3 snapshots, 7.50 GB: EUR 0.09 a month at 0.0119 per GB-month`, then a line per role.
+    func snapshotLines() -> [String] {
+        guard let storage = snapshots else { return [] }
+        let price = storage.pricePerGBMonth.map { " at \(String(format: "%.4f", $0)) per GB-month" }
+            ?? " (no price: set [provider] snapshot_gb_month = PRICE_PER_GB_MONTH)"
+        var lines = ["snapshot storage: \(Self.snapshots(storage.count, storage.gb)): \(monthly(storage.monthlyCost))\(price)"]
+        for role in storage.roles {
+            let unsized = role.unsized == 0 ? "" : " (\(role.unsized) of unknown size)"
+            lines.append("  \(role.role): \(Self.snapshots(role.count, role.gb))\(unsized): \(monthly(role.monthlyCost))")
+        }
+        return lines
+    }
+
+    private static func snapshots(_ count: Int, _ gb: Double) -> String {
+        "\(count) snapshot\(count == 1 ? "" : "s"), \(String(format: "%.2f", gb)) GB"
+    }
+
+    private func monthly(_ value: Double?) -> String {
+        value.map { "\(currency) \(String(format: "%.2f", $0)) a month" } ?? "\(currency) unknown a month"
     }
 
     private func heading(_ event: EventOutput, cents: Int?, zone: TimeZone) -> String {

@@ -142,6 +142,7 @@ struct HetznerAPI: Sendable {
 
     /// - Parameter rereadable: a garbled answer to a read is worth reading again; a mutation's was carried out.
     private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, operation: String, rereadable: Bool) throws -> T {
+        if response.body.isEmpty, let nothing = Hetzner.NoContent() as? T { return nothing }
         do {
             return try Hetzner.decoder.decode(type, from: response.body)
         } catch {

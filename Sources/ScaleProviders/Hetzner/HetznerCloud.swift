@@ -74,8 +74,12 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
     }
 
     public func node(named name: String) async throws -> Node? {
-        let answer = try await api.get("/servers", query: [("name", name)], as: Hetzner.ServerList.self, operation: "look up \(name)")
-        return answer.servers.first { $0.name == name }?.node(network: settings.network)
+        try await servers(named: name, operation: "look up \(name)").first?.node(network: settings.network)
+    }
+
+    /// The servers named exactly `name` (one at most: names are unique per project).
+    func servers(named name: String, operation: String) async throws -> [Hetzner.Server] {
+        try await api.get("/servers", query: [("name", name)], as: Hetzner.ServerList.self, operation: operation).servers.filter { $0.name == name }
     }
 
     public func createNode(_ spec: NodeSpec) async throws -> Node {
@@ -117,30 +121,39 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
     /// cuts the power. A server already gone is not an error. The shutdown action's success only means
     /// the request reached the server: whether it goes `off` is read from its status.
     public func shutDown(_ node: Node) async throws {
-        let operation = "shut down \(node.name)"
-        let id = try ownedServerID(node, operation: operation)
+        let id = try ownedServerID(node, operation: "shut down \(node.name)")
+        try await shutDownServer(id, name: node.name) { timeout in
+            try await statuses.wait(
+                for: [id], timeout: timeout, timedOut: { ShutdownTimedOut() },
+                decide: { status in ["off", "gone"].contains(status[id]) ? () : nil })
+        }
+    }
+
+    /// The graceful shutdown of server `id`, owned or not (``shutDown(_:)`` checks ownership; a snapshot's
+    /// template is the user's server): ACPI, then `waitOff` for up to `shutdownTimeout` (it throws
+    /// ``ShutdownTimedOut`` when the server is still on), then a power-off.
+    func shutDownServer(_ id: Int, name: String, waitOff: (Duration) async throws -> Void) async throws {
+        let operation = "shut down \(name)"
         do {
             do {
                 let asked = try await api.post("/servers/\(id)/actions/shutdown", as: Hetzner.ActionAnswer.self, operation: operation)
                 try await finish([asked.action], operation: operation)
             } catch let error as ProviderError where error.outcomeUnknown {
                 // The answer was lost; the request may have reached the server: wait for it as if it had.
-                logger.info("Shutdown answer lost; waiting for the server as if it was sent", metadata: ["node.name": "\(node.name)", "server.id": "\(id)"])
+                logger.info("Shutdown answer lost; waiting for the server as if it was sent", metadata: ["node.name": "\(name)", "server.id": "\(id)"])
             }
             do {
-                try await statuses.wait(
-                    for: [id], timeout: settings.shutdownTimeout, timedOut: { ShutdownTimedOut() },
-                    decide: { status in ["off", "gone"].contains(status[id]) ? () : nil })
+                try await waitOff(settings.shutdownTimeout)
                 return
             } catch is ShutdownTimedOut {
-                logger.info("Graceful shutdown timed out; powering off", metadata: ["node.name": "\(node.name)", "server.id": "\(id)"])
+                logger.info("Graceful shutdown timed out; powering off", metadata: ["node.name": "\(name)", "server.id": "\(id)"])
             }
             do {
-                let cut = try await api.post("/servers/\(id)/actions/poweroff", as: Hetzner.ActionAnswer.self, operation: "power off \(node.name)")
-                try await finish([cut.action], operation: "power off \(node.name)")
+                let cut = try await api.post("/servers/\(id)/actions/poweroff", as: Hetzner.ActionAnswer.self, operation: "power off \(name)")
+                try await finish([cut.action], operation: "power off \(name)")
             } catch let error as ProviderError where error.outcomeUnknown {
-                // Deleting follows, and a running server is deleted all the same.
-                logger.info("Power-off answer lost; going on to delete", metadata: ["node.name": "\(node.name)", "server.id": "\(id)"])
+                // Deleting (or imaging) follows, and a running server is deleted or imaged all the same.
+                logger.info("Power-off answer lost; going on", metadata: ["node.name": "\(name)", "server.id": "\(id)"])
             }
         } catch let error as ProviderError where error.status == 404 {
             return
@@ -225,4 +238,4 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
 }
 
 /// A graceful shutdown that did not reach `off` in time.
-private struct ShutdownTimedOut: Error {}
+struct ShutdownTimedOut: Error {}

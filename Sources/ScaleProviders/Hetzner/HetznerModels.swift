@@ -44,12 +44,15 @@ enum Hetzner {
         var serverType: ServerType?
         var publicNet: PublicNet?
         var privateNet: [PrivateNet]?
+        /// The image it was created from (null once that image is deleted, or for an ISO install).
+        var image: ResourceID?
         enum CodingKeys: String, CodingKey {
-            case id, name, status, created, labels
+            case id, name, status, created, labels, image
             case serverType = "server_type", publicNet = "public_net", privateNet = "private_net"
         }
     }
 
+    /// An image: `status` is `creating`, `available` or `unavailable`; `image_size` in GB, null while creating.
     struct Image: Decodable {
         var id: Int
         var type: String
@@ -57,6 +60,9 @@ enum Hetzner {
         var name: String?
         var description: String?
         var created: Date
+        var labels: [String: String]?
+        var imageSize: Double?
+        enum CodingKeys: String, CodingKey { case id, type, status, name, description, created, labels, imageSize = "image_size" }
     }
 
     struct ActionError: Decodable {
@@ -199,7 +205,8 @@ extension Hetzner.Server {
         let privateAddress = privateNet?.first { network == nil || $0.network == network }?.ip
         return Node(
             id: String(id), name: name, state: Self.state(of: status), labels: labels ?? [:], privateIP: privateAddress,
-            publicIP: publicNet?.ipv4?.ip, serverType: serverType?.name, createdAt: created, providerStatus: status)
+            publicIP: publicNet?.ipv4?.ip, serverType: serverType?.name, createdAt: created, providerStatus: status,
+            imageID: image.map { String($0.id) })
     }
 }
 
