@@ -107,8 +107,12 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
 
     public func createNode(_ spec: NodeSpec) async throws -> Node {
         try await apiCall("create \(spec.name)")
-        if let code = settings.faults.createErrors[spec.name] ?? (settings.faults.unavailableTypes.contains(spec.serverType) ? "resource_unavailable" : nil) {
-            throw error("create \(spec.name)", code: code, status: 412, message: "server type \(spec.serverType) is not available right now")
+        let place = spec.location.map { " in \($0)" } ?? ""
+        if let code = settings.faults.createErrors[spec.name] ?? (settings.faults.isSoldOut(spec.serverType, in: spec.location) ? "resource_unavailable" : nil) {
+            throw error("create \(spec.name)", code: code, status: 412, message: "server type \(spec.serverType) is not available\(place) right now")
+        }
+        if let limit = settings.faults.serverLimit, try await serverQuota().used >= limit {
+            throw error("create \(spec.name)", code: "resource_limit_exceeded", status: 403, message: "the project's server limit of \(limit) is reached")
         }
         let now = physics.now().timeIntervalSince1970
         let boot = settings.bootTime.timeInterval + settings.bootSpread.timeInterval * Self.spread(of: spec.name)
@@ -119,7 +123,8 @@ public struct SimCloud: CloudProvider, LoadBalancing, RateLimitReporting {
             }
             var server = SimServer(
                 id: nil, name: spec.name, labels: spec.labels, serverType: spec.serverType, imageID: spec.snapshot.id,
-                port: 0, pid: nil, processStart: nil, createdAt: now, runningAt: never ? nil : now + boot, deleteRequestedAt: nil, goneAt: nil)
+                port: 0, pid: nil, processStart: nil, createdAt: now, runningAt: never ? nil : now + boot, deleteRequestedAt: nil, goneAt: nil,
+                location: spec.location)
             try server.insert(db)
             server.port = try Self.freePort(on: server.privateIP)
             try server.update(db)

@@ -55,6 +55,9 @@ enum SimSchema {
             // With the pid, the start time tells the node's process from a later one that got its pid.
             try db.alter(table: "simServer") { t in t.add(column: "processStart", .integer) }
         }
+        migrator.registerMigration("Sim: remember where a server runs") { db in
+            try db.alter(table: "simServer") { t in t.add(column: "location", .text) }
+        }
         return migrator
     }
 }
@@ -74,6 +77,8 @@ struct SimServer: Codable, FetchableRecord, MutablePersistableRecord {
     var runningAt: Double?
     var deleteRequestedAt: Double?
     var goneAt: Double?
+    /// The location it was created in (`[provider] locations`), if any.
+    var location: String? = nil
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -94,7 +99,8 @@ struct SimServer: Codable, FetchableRecord, MutablePersistableRecord {
         return Node(
             id: String(id ?? 0), name: name, state: state, labels: labels, privateIP: privateIP, publicIP: nil,
             serverType: serverType, createdAt: Date(timeIntervalSince1970: createdAt), providerStatus: status,
-            templateValues: ["port": String(port), "ready_at": runningAt.map { String($0 + readinessDelay) } ?? "never"], imageID: imageID)
+            templateValues: ["port": String(port), "ready_at": runningAt.map { String($0 + readinessDelay) } ?? "never"], imageID: imageID,
+            location: location)
     }
 }
 

@@ -35,6 +35,8 @@ public struct SimSettings: Sendable, Hashable {
     public var templates: [String: [String: String]] = [:]
     /// The sim cloud's own state file (`[provider] state`); nil: ``SimCloud/defaultStatePath(beside:)``.
     public var statePath: String?
+    /// Where nodes may be created, preferred first (`[provider] locations`); empty: one unnamed place.
+    public var locations: [String] = []
 
     /// What the demo's server types cost in the sim (the example prices of `providers/hetzner.toml`),
     /// so its cost reports show money.
@@ -126,8 +128,12 @@ public struct SimFaults: Sendable, Hashable {
     public var attachError: String
     /// The first this many delete calls fail with HTTP 503.
     public var deleteFailures: Int
-    /// Server types that cannot be ordered: creates fail with `resource_unavailable`, preflight says so.
+    /// Server types that cannot be ordered, everywhere (`cpx31`) or in one location (`cpx31@fsn1`):
+    /// creates there fail with `resource_unavailable`, preflight says so.
     public var unavailableTypes: Set<String> = []
+    /// The most servers the simulated project may hold: creates beyond it fail with
+    /// `resource_limit_exceeded`, and the quota reading reports it.
+    public var serverLimit: Int?
     /// Load balancers that do not exist: attaching fails with `not_found`, preflight says so.
     public var missingBalancers: Set<String> = []
     /// Every API call fails with HTTP 401 `unauthorized`, as with a revoked token.
@@ -136,6 +142,11 @@ public struct SimFaults: Sendable, Hashable {
     public var snapshotFailures = 0
     /// Taking an image is refused at once with this error code (`unavailable`, `locked`).
     public var snapshotRefusal: String?
+
+    /// Whether `serverType` cannot be ordered in `location` (nil: the sim's one unnamed place).
+    public func isSoldOut(_ serverType: String, in location: String?) -> Bool {
+        unavailableTypes.contains(serverType) || location.map { unavailableTypes.contains("\(serverType)@\($0)") } == true
+    }
 
     public init(
         createErrors: [String: String] = [:], neverRunning: Set<String> = [], deadBoots: [String: Int] = [:],

@@ -71,6 +71,8 @@ extension Store {
         case .intent(let name, let role, let event, let serverType, let runID, let at):
             if var row = try openRow(name, db) {
                 row.runID = runID
+                // Not created yet: another server type may be tried (a fallback), and that is what bills.
+                if row.state == LedgerNode.State.pending.rawValue { row.serverType = serverType }
                 try row.update(db)
             } else {
                 var row = LedgerRecord(

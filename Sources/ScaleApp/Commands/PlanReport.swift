@@ -31,6 +31,9 @@ public struct PlanReport: Sendable {
         var lines = ["plan for \(plan.command.rawValue) at \(TimeText.local(plan.now, zone: zone)): \(plan.mode == .idle ? "nothing to do" : plan.mode.rawValue): \(plan.reason)"]
         for role in plan.roles where !role.steps.isEmpty {
             lines.append("\(role.role): \(role.desired) wanted" + (role.event.map { " (event #\($0))" } ?? ""))
+            if let shortage = role.shortage {
+                lines.append("  SHORT: \(shortage.planned) of \(role.desired) planned: \(shortage.reason)")
+            }
             for (index, step) in role.steps.enumerated() {
                 lines.append("  \(index + 1). \(step.summary)")
             }

@@ -19,6 +19,8 @@ public struct StatusReport: Sendable {
             var publicIp: String?
             var providerStatus: String?
             var problem: String?
+            var serverType: String?
+            var location: String?
         }
 
         struct RoleOutput: Encodable {
@@ -92,7 +94,8 @@ public struct StatusReport: Sendable {
                         }
                         return (index, Output.NodeOutput(
                             name: node.name, id: node.id, state: node.state.rawValue, ready: problem == nil,
-                            lb: Nullable(health?.rawValue), privateIp: node.privateIP, publicIp: node.publicIP, providerStatus: node.providerStatus, problem: problem))
+                            lb: Nullable(health?.rawValue), privateIp: node.privateIP, publicIp: node.publicIP, providerStatus: node.providerStatus, problem: problem,
+                            serverType: node.serverType, location: node.location))
                     }
                 }
                 var outputs: [(Int, Output.NodeOutput)] = []
@@ -144,6 +147,7 @@ public struct StatusReport: Sendable {
                 case (nil, nil): line += "  no address"
                 }
                 if role.loadBalancer != nil { line += "  lb \(node.lb.value ?? "not attached")" }
+                if let type = node.serverType { line += "  \(type)" + (node.location.map { " in \($0)" } ?? "") }
                 line += node.ready ? "  ready" : "  not ready: \(node.problem ?? "?")"
                 lines.append(line)
             }

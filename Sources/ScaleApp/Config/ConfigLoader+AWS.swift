@@ -16,6 +16,7 @@ extension ConfigLoader {
             settings.endpoint = url
         }
         settings.subnetID = try table.string("subnet_id")
+        settings.subnetIDs = try placements(table, plural: "subnet_ids", singular: "subnet_id", example: "subnet_ids = [\"subnet-0a1\", \"subnet-0b2\"]")
         settings.securityGroupIDs = try table.strings("security_group_ids") ?? []
         if let prices = try table.table("prices") {
             for type in prices.keys {

@@ -32,6 +32,8 @@ extension ConfigLoader {
             guard !location.isEmpty else { throw table.error("location", "must name a location such as fsn1, nbg1 or hel1") }
             settings.location = location
         }
+        settings.locations = try placements(table, plural: "locations", singular: "location", example: "locations = [\"fsn1\", \"nbg1\", \"hel1\"]")
+        try oneNetworkZone(settings.locations + (settings.location.map { [$0] } ?? []), table: table)
         settings.network = try table.int("network", in: 1...Int.max)
         settings.firewalls = try table.ints("firewalls", in: 1...Int.max) ?? []
         settings.usePrivateIP = try table.bool("use_private_ip") ?? false
@@ -51,6 +53,27 @@ extension ConfigLoader {
         settings.requestTimeout = try positive(table, "request_timeout") ?? settings.requestTimeout
         (settings.prices, settings.monthlyPrices) = try hourlyPrices(table, currency: "EUR")
         return settings
+    }
+
+    /// Hetzner's locations and their network zones (docs.hetzner.cloud, "Locations" and "Networks"): a
+    /// load balancer and a private network live in one zone, and only servers of that zone can join them.
+    static let networkZones: [String: String] = [
+        "fsn1": "eu-central", "nbg1": "eu-central", "hel1": "eu-central", "ash": "us-east", "hil": "us-west", "sin": "ap-southeast",
+    ]
+
+    /// Every location must be known and in one network zone, or the nodes of one could not join the load
+    /// balancer or the network of the others.
+    private static func oneNetworkZone(_ locations: [String], table: TOMLReader) throws {
+        let key = table.has("locations") ? "locations" : "location"
+        if let unknown = locations.first(where: { networkZones[$0] == nil }) {
+            throw table.error(key, "\"\(unknown)\" is not a Hetzner location; known: \(networkZones.keys.sorted().joined(separator: ", "))")
+        }
+        let zones = Dictionary(grouping: locations) { networkZones[$0] ?? "" }
+        guard zones.count > 1 else { return }
+        let text = zones.sorted { $0.key < $1.key }.map { "\($0.value.joined(separator: ", ")) in \($0.key)" }.joined(separator: "; ")
+        throw table.error(
+            key, "the locations are in different network zones (\(text)): a load balancer and a private network live in one zone,"
+                + " and servers of another could not join them; list locations of one zone")
     }
 
     private static func positive(_ table: TOMLReader, _ key: String) throws -> Duration? {

@@ -129,11 +129,15 @@ public enum ConfigLoader {
         let calendar = try calendarSettings(root, resolve: resolve)
         try root.finish()
 
-        let fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles, maxNodes: maxNodes)
+        var fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles, maxNodes: maxNodes)
+        fleet.placements = provider.placements
+        fleet.serverLimit = serverLimit
+        if let serverLimit, let role = roles.first(where: { ($0.min ?? 0) > serverLimit }) {
+            throw rolesTable.error(role.name, "min \(role.min ?? 0) of \(role.name) is more than the server limit \(serverLimit) ([provider] server_limit)")
+        }
         var configuration = Configuration(
             file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
             leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon, alerts: alerts)
-        configuration.serverLimit = serverLimit
         configuration.snapshotGBMonth = snapshotPrice
         configuration.historyKeep = historyKeep
         configuration.calendar = calendar
@@ -146,7 +150,7 @@ public enum ConfigLoader {
         }
         guard let table = try roles.table(name) else { throw roles.error(name, "must be a table") }
         let count = try table.int("count", in: 0...1000) ?? 0
-        let serverType = try table.requiredString("server_type")
+        let serverTypes = try serverTypeChoices(table)
         guard let snapshotTable = try table.table("snapshot") else {
             throw table.error("snapshot", "is required: snapshot = { labels = \"role=\(name)\", max_age = \"30h\" }")
         }
@@ -173,14 +177,56 @@ public enum ConfigLoader {
         if let minReady, minReady > count {
             throw table.error("min_ready", "\(minReady) is more than count \(count): min_ready is how many of the wanted nodes may be enough")
         }
+        let priority = try table.int("priority", in: -1000...1000) ?? 0
+        let min = try table.int("min", in: 0...10_000)
+        if let min, let maxNodes, min > maxNodes {
+            throw table.error("min", "\(min) is more than max_nodes \(maxNodes) for \(name)")
+        }
         try table.finish()
         let longest = NodeName.make(fleet: fleet, role: name, event: "9999999", index: count)
         guard longest.count <= 63 else {
             throw roles.error(name, "node names like \(longest) would be longer than 63 characters; shorten the fleet or role name")
         }
         return RoleSettings(
-            name: name, count: count, serverType: serverType, snapshot: snapshot, loadBalancer: balancer, ready: ready,
-            maxNodes: maxNodes, minReady: minReady)
+            name: name, count: count, serverType: serverTypes[0], snapshot: snapshot, loadBalancer: balancer, ready: ready,
+            maxNodes: maxNodes, minReady: minReady, serverTypes: serverTypes, priority: priority, min: min)
+    }
+
+    /// `server_types = ["cpx31", "cpx41"]` (preferred first) or `server_type = "cpx31"`: one of them.
+    private static func serverTypeChoices(_ table: TOMLReader) throws -> [String] {
+        if let types = try table.strings("server_types") {
+            guard !table.has("server_type") else {
+                throw table.error("server_types", "give server_type or server_types, not both (server_types lists the preferred type first)")
+            }
+            try nonEmptyDistinct(types, key: "server_types", in: table, example: "server_types = [\"cpx31\", \"cpx41\"]")
+            return types
+        }
+        guard table.has("server_type") else {
+            throw table.error("server_type", "is required: server_type = \"cpx31\", or server_types = [\"cpx31\", \"cpx41\"] to fall back to the next when one is sold out")
+        }
+        let type = try table.requiredString("server_type")
+        guard !type.isEmpty else { throw table.error("server_type", "must name a server type such as cpx31") }
+        return [type]
+    }
+
+    /// Where the provider may create nodes, preferred first: the list `plural` (or nothing when the
+    /// single-place key is used, which the provider reads itself).
+    static func placements(_ table: TOMLReader, plural: String, singular: String, example: String) throws -> [String] {
+        guard let places = try table.strings(plural) else { return [] }
+        guard !table.has(singular) else {
+            throw table.error(plural, "give \(singular) or \(plural), not both (\(plural) lists the preferred one first)")
+        }
+        try nonEmptyDistinct(places, key: plural, in: table, example: example)
+        return places
+    }
+
+    private static func nonEmptyDistinct(_ items: [String], key: String, in table: TOMLReader, example: String) throws {
+        guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
+            throw table.error(key, "must list at least one, preferred first, such as \(example)")
+        }
+        if let repeated = items.first(where: { item in items.filter { $0 == item }.count > 1 }) {
+            throw table.error(key, "lists \"\(repeated)\" twice")
+        }
     }
 
     private static func retryPolicy(_ table: TOMLReader) throws -> ProviderCalls.Policy {
@@ -227,6 +273,7 @@ public enum ConfigLoader {
         settings.readinessDelay = try table.duration("readiness_delay") ?? settings.readinessDelay
         settings.snapshotTime = try table.duration("snapshot_time") ?? settings.snapshotTime
         for name in try table.strings("templates") ?? [] { settings.templates[name] = [:] }
+        settings.locations = try placements(table, plural: "locations", singular: "location", example: "locations = [\"fsn1\", \"nbg1\"]")
         if let limit = try table.table("rate_limit") {
             let perHour = try limit.int("per_hour", in: 1...1_000_000) ?? 3600
             let burst = try limit.int("burst", in: 1...1_000_000) ?? perHour
@@ -260,6 +307,7 @@ public enum ConfigLoader {
             settings.faults.attachError = try faults.string("attach_error") ?? "conflict"
             settings.faults.deleteFailures = try faults.int("delete_failures", in: 0...1000) ?? 0
             settings.faults.unavailableTypes = Set(try faults.strings("unavailable_types") ?? [])
+            settings.faults.serverLimit = try faults.int("server_limit", in: 0...1_000_000)
             settings.faults.missingBalancers = Set(try faults.strings("missing_balancers") ?? [])
             settings.faults.rejectCredentials = try faults.bool("reject_credentials") ?? false
             settings.faults.snapshotFailures = try faults.int("snapshot_failures", in: 0...1000) ?? 0

@@ -17,6 +17,16 @@ public enum ProviderSettings: Sendable, Hashable {
         }
     }
 
+    /// Where nodes may be created, preferred first (`locations`, AWS `subnet_ids`); empty: the provider's
+    /// single setting, or its own choice.
+    public var placements: [String] {
+        switch self {
+        case .sim(let settings): settings.locations
+        case .hetzner(let settings): settings.locations
+        case .aws(let settings): settings.subnetIDs
+        }
+    }
+
     /// Template placeholders this provider's nodes offer beyond the standard ones.
     var extraTemplateKeys: Set<String> {
         switch self {
@@ -44,9 +54,12 @@ public struct Configuration: Sendable {
     public var daemon: DaemonSettings
     /// `[alerts]`: email and webhook channels, dedupe, success summaries.
     public var alerts = AlertsConfiguration()
-    /// `[provider] server_limit`: the most servers the project or account may hold, for `doctor`'s
-    /// quota check where the API does not tell.
-    public var serverLimit: Int? = nil
+    /// `[provider] server_limit`: the most servers the project or account may hold, where the API does
+    /// not tell: `doctor`'s quota check, and the plan fits the roles under it.
+    public var serverLimit: Int? {
+        get { fleet.serverLimit }
+        set { fleet.serverLimit = newValue }
+    }
     /// `[provider] snapshot_gb_month`: what a GB of snapshot storage costs a month, for `cost`.
     public var snapshotGBMonth: Double? = nil
     /// `[controller] history_keep`: runs, steps and settled alerts older than this are pruned (the node

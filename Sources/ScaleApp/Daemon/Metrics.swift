@@ -68,6 +68,13 @@ actor Metrics {
             }
         }
         family("scalectl_nodes", "gauge", "Nodes the provider lists for the fleet, by role and state.", byState)
+        // A fleet mixed by fallbacks (another server type or location where the preferred one was sold out).
+        let placed = Dictionary(grouping: nodes.filter { $0.role != nil }) { [$0.role ?? "", $0.serverType ?? "unknown", $0.location ?? "unknown"] }
+        family(
+            "scalectl_nodes_placed", "gauge", "Nodes the provider lists for the fleet, by role, server type and location.",
+            placed.keys.sorted { $0.joined(separator: "\n") < $1.joined(separator: "\n") }.map { key in
+                ([("role", key[0]), ("server_type", key[1]), ("location", key[2])], Double(placed[key]?.count ?? 0))
+            })
         family("scalectl_nodes_desired", "gauge", "Nodes wanted per role now.", roles.map { ([("role", $0)], Double(desired[$0] ?? 0)) })
         family("scalectl_nodes_ready", "gauge", "Nodes that passed the readiness gate in the last run.", roles.map { ([("role", $0)], Double(ready[$0] ?? 0)) })
         if let lastRun {

@@ -31,25 +31,73 @@ extension Doctor {
         for role in fleet.roles { checks.append(await snapshotCheck(role, provider: provider, calls: calls, scene: scene)) }
         checks += await dailySnapshotChecks(bundle: bundle, calls: calls, scene: scene)
         for balancer in balancers { checks.append(await balancerCheck(balancer, bundle: bundle, calls: calls)) }
-        for type in serverTypes { checks.append(await serverTypeCheck(type, bundle: bundle, calls: calls, scene: scene)) }
+        checks += await serverTypeChecks(bundle: bundle, calls: calls, scene: scene)
         checks.append(await quotaCheck(bundle: bundle, calls: calls, nodes: nodes, scene: scene))
         return checks
     }
 
     /// Balancer name → the roles that name it, in the file's order.
     private var balancers: [(name: String, roles: [String])] { grouped { $0.loadBalancer } }
-    /// Server type → the roles that use it.
-    private var serverTypes: [(name: String, roles: [String])] { grouped { $0.serverType } }
+    /// Server type → the roles that may use it (preferred or fallback).
+    private var serverTypes: [(name: String, roles: [String])] { grouped { $0.serverTypes } }
 
     private func grouped(_ key: (RoleSettings) -> String?) -> [(name: String, roles: [String])] {
+        grouped { key($0).map { [$0] } ?? [] }
+    }
+
+    private func grouped(_ keys: (RoleSettings) -> [String]) -> [(name: String, roles: [String])] {
         var order: [String] = []
         var roles: [String: [String]] = [:]
         for role in context.fleet.roles {
-            guard let value = key(role) else { continue }
-            if roles[value] == nil { order.append(value) }
-            roles[value, default: []].append(role.name)
+            for value in keys(role) {
+                if roles[value] == nil { order.append(value) }
+                roles[value, default: []].append(role.name)
+            }
         }
         return order.map { ($0, roles[$0] ?? []) }
+    }
+
+    /// Every server type of every role, in every placement (`locations`, `subnet_ids`): orderable now and
+    /// priced. A type that cannot be ordered somewhere is a warning while the role has a choice left
+    /// there, hours before the show; a role left with no choice anywhere fails.
+    func serverTypeChecks(bundle: ProviderBundle, calls: ProviderCalls, scene: Scene) async -> [DoctorCheck] {
+        let places: [String?] = context.fleet.placements.isEmpty ? [nil] : context.fleet.placements
+        var results: [(type: (name: String, roles: [String]), checks: [DoctorCheck])] = []
+        for type in serverTypes {
+            var perPlace: [DoctorCheck] = []
+            for place in places { perPlace.append(await serverTypeCheck(type, in: place, bundle: bundle, calls: calls, scene: scene)) }
+            results.append((type, perPlace))
+        }
+        let usable = Set(results.filter { $0.checks.contains { $0.status != .failed } }.map(\.type.name))
+        let prices = context.configuration.provider.billing.prices
+        return results.map { type, perPlace in
+            var check = perPlace.count == 1 ? perPlace[0] : Self.merged(perPlace)
+            if check.status == .failed, perPlace.contains(where: { $0.status != .failed }) { check.status = .warning }
+            if check.status == .failed {
+                let fallbacks = type.roles.compactMap { name -> String? in
+                    let others = context.fleet.role(name)?.serverTypes.filter { $0 != type.name && usable.contains($0) } ?? []
+                    return others.isEmpty ? nil : "\(name) falls back to \(others.joined(separator: ", "))"
+                }
+                if fallbacks.count == type.roles.count {
+                    check.status = .warning
+                    check.detail += "; " + fallbacks.joined(separator: "; ")
+                }
+            }
+            if !prices.isEmpty, prices[type.name] == nil {
+                check.detail += "; no price for \(type.name): cost cannot price its nodes"
+                check.fix = check.fix ?? "add \(type.name) to [provider.prices]"
+                if check.status == .ok { check.status = .warning }
+            }
+            return check
+        }
+    }
+
+    /// One check of a type over several places: each place's answer, the worst status first.
+    private static func merged(_ checks: [DoctorCheck]) -> DoctorCheck {
+        let rank: [DoctorCheck.Status: Int] = [.failed: 0, .warning: 1, .skipped: 2, .ok: 3]
+        var check = checks.min { rank[$0.status, default: 3] < rank[$1.status, default: 3] } ?? checks[0]
+        check.detail = checks.map(\.detail).joined(separator: "; ")
+        return check
     }
 
     private func skipped(_ reason: String) -> [DoctorCheck] {
@@ -128,7 +176,7 @@ extension Doctor {
         }
     }
 
-    func serverTypeCheck(_ type: (name: String, roles: [String]), bundle: ProviderBundle, calls: ProviderCalls, scene: Scene) async -> DoctorCheck {
+    func serverTypeCheck(_ type: (name: String, roles: [String]), in location: String?, bundle: ProviderBundle, calls: ProviderCalls, scene: Scene) async -> DoctorCheck {
         let provider = bundle.provider
         let id = "server-type.\(type.name)"
         let title = "server type \(type.name)"
@@ -138,7 +186,7 @@ extension Doctor {
         }
         let answer: TypeAvailability
         do {
-            answer = try await calls.call("server-type", "read server type \(type.name)") { try await catalog.availability(of: type.name) }
+            answer = try await calls.call("server-type", "read server type \(type.name)") { try await catalog.availability(of: type.name, in: location) }
         } catch {
             return .failed(id, title, error)
         }
@@ -182,10 +230,13 @@ extension Doctor {
         }
         var detail = "\(quota.used) server\(quota.used == 1 ? "" : "s") in the \(quota.scope)"
         var projected = quota.used
+        var atMinimum = quota.used
         if let window = scene.window {
-            let wanted = context.fleet.roles.map { Planner.desiredCount(of: $0, in: window, overrides: scene.overrides) }.reduce(0, +)
+            let counts = context.fleet.roles.map { ($0, Planner.desiredCount(of: $0, in: window, overrides: scene.overrides)) }
+            let wanted = counts.map(\.1).reduce(0, +)
             let kept = nodes.filter { $0.event == window.primary.label }.count
             projected = quota.used - kept + wanted
+            atMinimum = quota.used - kept + counts.map { $0.0.minimum(of: $0.1) }.reduce(0, +)
             detail += (kept > 0 ? " (\(kept) of them \(window.primary.title)'s)" : "")
                 + "; \(window.primary.title) wants \(wanted): \(projected) at its peak"
         }
@@ -193,6 +244,12 @@ extension Doctor {
             return DoctorCheck(id: "quota", title: "quota", status: .ok, detail: detail + "; no limit known (set [provider] server_limit to check one)")
         }
         let which = limit == quota.limit ? "the \(provider.name) limit" : "server_limit"
+        if projected > limit, atMinimum <= limit {
+            return DoctorCheck(
+                id: "quota", title: "quota", status: .warning,
+                detail: detail + ", more than \(which) \(limit): the scale-up will be short, every role gets its min first in priority order (plan shows who gets what)",
+                fix: "lower the event's counts (scalectl override set ROLE N --event ID), delete servers nobody needs, or have the limit raised (and server_limit with it)")
+        }
         guard projected <= limit else {
             return DoctorCheck(
                 id: "quota", title: "quota", status: .failed, detail: detail + ", more than \(which) \(limit)",

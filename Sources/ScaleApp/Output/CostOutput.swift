@@ -136,7 +136,12 @@ struct CostOutput: Encodable, Sendable {
             for (name, cents) in zip(names, roleCents) {
                 guard let role = event.roles[name] else { continue }
                 var line = "  \(name): \(role.nodes) node\(role.nodes == 1 ? "" : "s") (peak \(role.peak)), \(Self.hours(role.nodeHours)) node-hours, \(Self.hours(role.billedHours)) billed hours"
-                if let type = role.serverType {
+                let types = Dictionary(grouping: event.nodes.filter { $0.role == name }) { $0.serverType ?? "unknown" }
+                if types.count > 1 {
+                    // A fleet mixed by fallbacks: each node is priced at its own type.
+                    line += ", mixed " + types.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }
+                        .map { "\($0.key) x\($0.value.count)" }.joined(separator: ", ")
+                } else if let type = role.serverType {
                     line += ", \(type)" + (role.pricePerHour.value.map { " at \(String(format: "%.4f", $0))/h" } ?? " (no price)")
                 }
                 lines.append(line + ": \(amount(cents))")

@@ -27,6 +27,8 @@ struct PlanOutput: Encodable {
         var role: String
         var desired: Int
         var event: String?
+        /// Set when the server limit leaves no room for every wanted node: how many are planned, and why.
+        var shortage: Nullable<Shortage>
         var steps: [StepOutput]
     }
 
@@ -58,7 +60,7 @@ struct PlanOutput: Encodable {
         next = plan.nextWindow.map(WindowOutput.init)
         roles = plan.roles.map { role in
             RoleOutput(
-                role: role.role, desired: role.desired, event: role.event,
+                role: role.role, desired: role.desired, event: role.event, shortage: Nullable(role.shortage),
                 steps: role.steps.map { StepOutput(kind: $0.kind, summary: $0.summary, nodes: $0.names) })
         }
         overrides = plan.overrides.map { $0.summary(zone: zone) }

@@ -15,11 +15,13 @@ extension Executor {
             guard let snapshot = state.snapshot else {
                 throw StepFailure(role: role, step: step.kind, summary: "no snapshot was resolved before creating", action: "created nothing")
             }
-            try await create(names, plan: state.plan, snapshot: snapshot, scope: scope)
+            let unobtained = try await create(names, plan: state.plan, snapshot: snapshot, scope: scope)
+            state.unobtained += unobtained
+            state.excluded.formUnion(unobtained.map(\.name))
         case .awaitRunning(let names):
             try await awaitRunning(state.gated(names), role: role, scope: scope)
         case .attach(let balancer, let names):
-            try await attach(names, to: balancer, role: role, scope: scope)
+            try await attach(state.gated(names), to: balancer, role: role, scope: scope)
         case .awaitHealthy(let balancer, let names):
             state.healthy = try await awaitHealthy(state.gated(names), on: balancer, role: role, scope: scope)
         case .probe(let names):
@@ -63,29 +65,37 @@ extension Executor {
 
     // MARK: Create
 
-    func create(_ names: [String], plan: RolePlan, snapshot: Snapshot, scope: RunScope) async throws {
+    /// Creates the nodes, each in the first of the role's choices (server type and place) that is not
+    /// sold out. Returns the nodes the cloud had no room for anywhere (every choice sold out, or the server
+    /// limit reached): the role goes on with the others. Any other failure fails the step.
+    func create(_ names: [String], plan: RolePlan, snapshot: Snapshot, scope: RunScope) async throws -> [(name: String, why: String)] {
         let role = plan.role
         guard let settings = fleet.role(role) else {
             throw StepFailure(role: role, step: "create", summary: "role \(role) is not configured", action: "created nothing")
         }
-        progress.report(.began(role: role, step: "create", text: "creating \(names.count) node\(names.count == 1 ? "" : "s") (\(settings.serverType))"))
+        let choices = fleet.choices(for: settings)
+        progress.report(.began(role: role, step: "create", text: "creating \(names.count) node\(names.count == 1 ? "" : "s") (\(choices[0]))"))
         let results = await withTaskGroup(of: (String, Result<Node, ProviderError>).self) { group in
             for name in names {
                 let spec = NodeSpec(
-                    name: name, role: role, serverType: settings.serverType, snapshot: snapshot,
+                    name: name, role: role, serverType: choices[0].serverType, snapshot: snapshot,
                     labels: [
                         OwnershipLabel.fleet: fleet.fleet, OwnershipLabel.role: role,
                         OwnershipLabel.event: plan.event ?? "none", OwnershipLabel.run: String(runID),
-                    ]
+                    ],
+                    location: choices[0].location
                 )
-                group.addTask { (name, await scope.limiter.run { await createOne(spec, scope: scope) }) }
+                group.addTask { (name, await scope.limiter.run { await createPlaced(spec, choices: choices, scope: scope) }) }
             }
             var results: [(String, Result<Node, ProviderError>)] = []
             for await result in group { results.append(result) }
             return results.sorted { $0.0.localizedStandardCompare($1.0) == .orderedAscending }
         }
         let failed = results.compactMap { name, result in if case .failure(let error) = result { (name, error) } else { nil } }
-        guard !failed.isEmpty else { return }
+        guard !failed.isEmpty else { return [] }
+        if failed.allSatisfy({ $0.1.isNoRoom }) {
+            return failed.map { (name: $0.0, why: $0.1.message) }
+        }
         // What exists now, not what the answers said: a failed create action or a lost answer can leave
         // a server (powered off, billing) that no answer reported (issue 17, point 3).
         let wanted = Set(names)
@@ -101,6 +111,45 @@ extension Executor {
             providerError: failed[0].1,
             action: Self.createAction(existing: existing, listed: listed != nil)
         )
+    }
+
+    /// Creates one node in the first choice not known to be sold out, moving on at once (without counting
+    /// a replacement) when the provider answers that a choice is sold out. The server limit ends the search:
+    /// no other type or place has room then.
+    func createPlaced(_ spec: NodeSpec, choices: [Placement], scope: RunScope) async -> Result<Node, ProviderError> {
+        var tried: [String] = []
+        for choice in choices {
+            if let answer = await scope.soldOut.answer(choice) {
+                tried.append("\(choice): \(answer) (earlier in this run)")
+                continue
+            }
+            var placed = spec
+            placed.serverType = choice.serverType
+            placed.location = choice.location
+            let result = await createOne(placed, scope: scope)
+            switch result {
+            case .success(let node):
+                if choice != choices[0] {
+                    progress.report(.warning(role: spec.role, text: "\(spec.name) created as \(choice): \(tried.joined(separator: "; "))"))
+                }
+                return .success(node)
+            case .failure(let error) where error.isSoldOut:
+                await scope.soldOut.record(choice, error)
+                tried.append("\(choice): \(error.code): \(error.message)")
+            case .failure(let error) where error.isQuotaExceeded:
+                var noRoom = error
+                noRoom.message = "the server limit is reached (\(error.message))"
+                noRoom.code = ProviderError.noRoomCode
+                noRoom.settled = true
+                return .failure(noRoom)
+            case .failure:
+                return result
+            }
+        }
+        return .failure(ProviderError(
+            provider: provider.name, operation: "create \(spec.name)", code: ProviderError.noRoomCode,
+            message: "sold out in every choice: " + tried.joined(separator: "; "),
+            hint: "add server types (server_types) or locations, or try again later", settled: true))
     }
 
     /// What the next `up` does with a node of the role that exists after a failed create.
@@ -143,7 +192,7 @@ extension Executor {
                 return .success(node)
             } catch let error as ProviderError {
                 let nameTaken = error.code == ProviderError.nameTakenCode
-                guard (nameTaken || error.isRetryable) && attempt < calls.policy.maxAttempts else {
+                guard (nameTaken || error.isRetryable) && !error.isSoldOut && !error.isQuotaExceeded && attempt < calls.policy.maxAttempts else {
                     if error.code != "circuit_open" { try? await journal.record(.failed(name: spec.name, at: clock.now())) }
                     return .failure(error)
                 }

@@ -163,9 +163,35 @@ public struct Executor: Sendable {
             }
         }
         let nodes = (try? await scope.watcher.current())?.filter { $0.role == plan.role } ?? []
+        if state.failure == nil, let shortage = shortage(plan, state: state) { state.failure = shortage }
         return RoleOutcome(
             role: plan.role, desired: plan.desired, nodes: nodes, healthy: state.healthy, ready: state.ready,
             failure: state.failure, warnings: state.warnings, replaced: state.replaced, timings: state.timings
+        )
+    }
+
+    /// A role that obtained fewer nodes than it wanted because the cloud had no room (the plan's shortage
+    /// under the server limit, and nodes sold out in every choice): degraded at or above the role's
+    /// `min`, failed below it. The nodes obtained are kept either way.
+    func shortage(_ plan: RolePlan, state: PipelineState) -> StepFailure? {
+        let short = (plan.shortage.map { plan.desired - $0.planned } ?? 0) + state.unobtained.count
+        guard short > 0, let role = fleet.role(plan.role) else { return nil }
+        let wanted = plan.desired
+        let obtained = wanted - short
+        let minimum = role.minimum(of: wanted)
+        let degraded = obtained >= minimum && obtained > 0
+        var details: [String] = []
+        if let planned = plan.shortage { details.append(planned.reason) }
+        details += state.unobtained.map { "\($0.name): \($0.why)" }
+        return StepFailure(
+            role: plan.role, step: "capacity",
+            summary: degraded
+                ? "degraded: \(obtained) of \(wanted) \(plan.role) nodes obtained (min \(minimum)); the cloud had no room for \(short)"
+                : "only \(obtained) of \(wanted) \(plan.role) nodes obtained, fewer than min \(minimum); the cloud had no room for \(short)",
+            details: details,
+            action: "kept the \(obtained) obtained (the gates checked them); the next run tries the preferred server type again."
+                + " Add server types or locations, or raise the server limit, or go on with fewer (override set)",
+            passing: obtained
         )
     }
 
@@ -266,6 +292,8 @@ struct RunScope: Sendable {
     let tally: Tally
     /// The listing the plan was made from, if any.
     let observed: Observation?
+    /// Server types and places found sold out in this run: other nodes do not try them again.
+    let soldOut = SoldOut()
 
     /// The command that runs this plan's mode again: `scalectl down` would tear down a fleet whose
     /// `up` failed to delete a broken node.
@@ -278,6 +306,15 @@ actor Tally {
     private(set) var deleted: [String] = []
     func didCreate(_ name: String) { created.append(name) }
     func didDelete(_ name: String) { deleted.append(name) }
+}
+
+/// What the provider answered was sold out during one run (the next run starts again from the
+/// preferred choice).
+actor SoldOut {
+    private var answers: [Placement: String] = [:]
+    func contains(_ placement: Placement) -> Bool { answers[placement] != nil }
+    func record(_ placement: Placement, _ error: ProviderError) { answers[placement] = answers[placement] ?? "\(error.code): \(error.message)" }
+    func answer(_ placement: Placement) -> String? { answers[placement] }
 }
 
 /// A pipeline's working state between steps.
@@ -297,6 +334,9 @@ struct PipelineState {
     /// Name → ids of the servers this pipeline asked to delete.
     var deleting: [String: Set<String>] = [:]
     var warnings: [String] = []
+    /// Nodes the cloud had no room for (sold out in every choice, or the server limit), name → why:
+    /// the role goes on with the nodes it obtained.
+    var unobtained: [(name: String, why: String)] = []
 
     init(plan: RolePlan) { self.plan = plan }
 

@@ -69,7 +69,9 @@ public struct ReadinessCheck: Sendable, Hashable {
 public struct RoleSettings: Sendable, Hashable {
     public var name: String
     public var count: Int
-    public var serverType: String
+    /// The server types to create nodes of, preferred first (`server_types`; `server_type` is the
+    /// one-element form). A type sold out where the provider would create moves a node to the next one.
+    public var serverTypes: [String]
     public var snapshot: SnapshotRule
     /// The load balancer front-ends join, if any.
     public var loadBalancer: String?
@@ -78,20 +80,37 @@ public struct RoleSettings: Sendable, Hashable {
     public var maxNodes: Int?
     /// Going on with this many nodes ready is acceptable (with a warning) when not all are.
     public var minReady: Int?
+    /// When the cloud has no room for every role, roles of higher priority get their nodes first.
+    public var priority: Int
+    /// The fewest nodes the role is useful with (`min`); nil: every wanted node. Fewer obtained than
+    /// wanted but at least this many is a degraded fleet; fewer than this, a failed one.
+    public var min: Int?
 
     public init(
         name: String, count: Int, serverType: String, snapshot: SnapshotRule,
-        loadBalancer: String? = nil, ready: ReadinessCheck? = nil, maxNodes: Int? = nil, minReady: Int? = nil
+        loadBalancer: String? = nil, ready: ReadinessCheck? = nil, maxNodes: Int? = nil, minReady: Int? = nil,
+        serverTypes: [String]? = nil, priority: Int = 0, min: Int? = nil
     ) {
         self.name = name
         self.count = count
-        self.serverType = serverType
+        self.serverTypes = serverTypes ?? [serverType]
         self.snapshot = snapshot
         self.loadBalancer = loadBalancer
         self.ready = ready
         self.maxNodes = maxNodes
         self.minReady = minReady
+        self.priority = priority
+        self.min = min
     }
+
+    /// The preferred server type.
+    public var serverType: String {
+        get { serverTypes[0] }
+        set { serverTypes[0] = newValue }
+    }
+
+    /// The fewest of `wanted` nodes the role is useful with.
+    public func minimum(of wanted: Int) -> Int { Swift.min(min ?? wanted, wanted) }
 }
 
 /// Everything the planner and executor need to know about one fleet.
@@ -105,6 +124,11 @@ public struct FleetSettings: Sendable, Hashable {
     public var roles: [RoleSettings]
     /// The most nodes of all roles together a plan may ask for.
     public var maxNodes: Int?
+    /// Where the provider may create nodes, preferred first (Hetzner locations, AWS subnets, sim
+    /// locations); empty: where the provider's own settings say.
+    public var placements: [String] = []
+    /// The most servers the project (or account) may hold, when the configuration says (`server_limit`).
+    public var serverLimit: Int?
 
     public init(
         fleet: String, timeZone: TimeZone, lead: Duration, margin: Duration, drain: Duration, roles: [RoleSettings],
@@ -120,4 +144,26 @@ public struct FleetSettings: Sendable, Hashable {
     }
 
     public func role(_ name: String) -> RoleSettings? { roles.first { $0.name == name } }
+
+    /// Every place a node of `role` may be created, in the order tried: each server type in every
+    /// placement before the next type (the type is what the role was sized for; placements in one
+    /// network zone are alike).
+    public func choices(for role: RoleSettings) -> [Placement] {
+        let places: [String?] = placements.isEmpty ? [nil] : placements
+        return role.serverTypes.flatMap { type in places.map { Placement(serverType: type, location: $0) } }
+    }
+}
+
+/// A server type in a place (nil: where the provider's settings say).
+public struct Placement: Sendable, Hashable, CustomStringConvertible {
+    public var serverType: String
+    public var location: String?
+
+    public init(serverType: String, location: String? = nil) {
+        self.serverType = serverType
+        self.location = location
+    }
+
+    /// `cpx31 in fsn1`, or `cpx31`.
+    public var description: String { location.map { "\(serverType) in \($0)" } ?? serverType }
 }

@@ -36,11 +36,13 @@ public struct Node: Sendable, Hashable, Codable {
     public var templateValues: [String: String]
     /// The image (snapshot) the node was created from, when the provider says: pruning never deletes it.
     public var imageID: String?
+    /// Where it runs (a Hetzner location, an AWS availability zone, a sim location), when the provider says.
+    public var location: String?
 
     public init(
         id: String, name: String, state: NodeState, labels: [String: String] = [:], privateIP: String? = nil,
         publicIP: String? = nil, serverType: String? = nil, createdAt: Date? = nil, providerStatus: String? = nil,
-        templateValues: [String: String] = [:], imageID: String? = nil
+        templateValues: [String: String] = [:], imageID: String? = nil, location: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -53,6 +55,7 @@ public struct Node: Sendable, Hashable, Codable {
         self.providerStatus = providerStatus
         self.templateValues = templateValues
         self.imageID = imageID
+        self.location = location
     }
 
     public var fleet: String? { labels[OwnershipLabel.fleet] }

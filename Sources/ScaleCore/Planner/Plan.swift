@@ -93,17 +93,39 @@ public struct RolePlan: Sendable, Hashable {
     /// Replacement rounds this role already used in the current window, in earlier runs (see
     /// ``PlannerInput/replacementsUsed``): the executor replaces only up to the limit minus these.
     public var replacementsUsed: Int
+    /// Set when the cloud has no room for all `desired` nodes (the server limit): how many the plan
+    /// asks for, and why.
+    public var shortage: Shortage?
 
-    public init(role: String, desired: Int, event: String?, steps: [Step], replacementsUsed: Int = 0) {
+    public init(role: String, desired: Int, event: String?, steps: [Step], replacementsUsed: Int = 0, shortage: Shortage? = nil) {
         self.role = role
         self.desired = desired
         self.event = event
         self.steps = steps
         self.replacementsUsed = replacementsUsed
+        self.shortage = shortage
+    }
+}
+
+/// Fewer nodes planned for a role than wanted, because the server limit leaves no room for them.
+public struct Shortage: Sendable, Hashable, Codable {
+    /// Nodes the role will have (kept and created) instead of ``RolePlan/desired``.
+    public var planned: Int
+    /// The numbers: `the server limit 10 (project) leaves room for 2 more servers (8 in use)`.
+    public var reason: String
+
+    public init(planned: Int, reason: String) {
+        self.planned = planned
+        self.reason = reason
     }
 }
 
 extension RolePlan {
+    /// Whether the plan creates servers for the role.
+    public var creates: Bool {
+        steps.contains { if case .create = $0 { true } else { false } }
+    }
+
     /// Whether the role's nodes are being torn down (the window is over, or forced).
     public var isTeardown: Bool {
         steps.contains { if case .delete(_, .teardown) = $0 { true } else { false } }

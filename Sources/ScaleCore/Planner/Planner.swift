@@ -13,6 +13,9 @@ public struct PlannerInput: Sendable {
     /// Role → replacement rounds already used in the current window since on-call last acted (see
     /// ``replacementBudgetStart``), read from the journal: the limit holds across runs, not per run.
     public var replacementsUsed: [String: Int] = [:]
+    /// How many more servers the project may hold, when the server limit is known: roles get their
+    /// `min` in priority order, then the rest in priority order.
+    public var room: ServerRoom?
 
     public init(
         command: Command, force: Bool = false, now: Date, settings: FleetSettings, events: [Event],
@@ -43,6 +46,25 @@ extension PlannerInput {
     public var replacementBudgetStart: Date? {
         guard let window = windows.first(where: { $0.covers(now) }) else { return nil }
         return ([window.start] + activeOverrides.map(\.createdAt)).max()
+    }
+}
+
+/// Room for more servers under the project's (or account's) server limit.
+public struct ServerRoom: Sendable, Hashable {
+    /// Servers that may still be created (never negative).
+    public var free: Int
+    /// The numbers, for messages: `the server limit 10 (project) with 8 servers in use`.
+    public var text: String
+
+    public init(free: Int, text: String) {
+        self.free = Swift.max(0, free)
+        self.text = text
+    }
+
+    public init(_ quota: ServerQuota, limit: Int) {
+        self.init(
+            free: limit - quota.used,
+            text: "the server limit \(limit) (\(quota.scope)) with \(quota.used) server\(quota.used == 1 ? "" : "s") in use")
     }
 }
 
@@ -123,6 +145,29 @@ public enum Planner {
         return problems
     }
 
+    /// New servers for each role under a limit of `free`: every role up to its `min` first, in priority
+    /// order (higher first, then the order of the configuration), then the rest in the same order.
+    /// `wanted` counts the role's nodes, `missing` those that do not exist yet.
+    static func allot(_ free: Int, to roles: [(role: RoleSettings, wanted: Int, missing: Int)]) -> [String: Int] {
+        let order = roles.enumerated()
+            .sorted { ($0.element.role.priority, -$0.offset) > ($1.element.role.priority, -$1.offset) }
+            .map(\.element)
+        var left = free
+        var grant: [String: Int] = [:]
+        for entry in order {
+            let kept = entry.wanted - entry.missing
+            let toMin = Swift.max(0, Swift.min(entry.role.minimum(of: entry.wanted) - kept, entry.missing))
+            grant[entry.role.name] = Swift.min(toMin, left)
+            left -= grant[entry.role.name, default: 0]
+        }
+        for entry in order {
+            let more = Swift.min(entry.missing - grant[entry.role.name, default: 0], left)
+            grant[entry.role.name, default: 0] += more
+            left -= more
+        }
+        return grant
+    }
+
     /// The merged windows of the events, without skipped events and with extensions.
     public static func windows(_ events: [Event], settings: FleetSettings, overrides: [Override]) -> [Window] {
         var skipped = Set<Int64>()
@@ -158,16 +203,36 @@ public enum Planner {
     private static func upPlans(window: Window, input: PlannerInput, overrides: [Override]) -> [RolePlan] {
         let settings = input.settings
         let event = window.primary.label
-        var plans = settings.roles.map { role in
+        let wanted = settings.roles.map { role in
             let desired = desiredCount(of: role, in: window, overrides: overrides)
             let names = (0..<desired).map {
                 NodeName.make(fleet: settings.fleet, role: role.name, event: event, index: $0 + 1)
             }
+            let existing = Set(input.observed.nodes.filter { $0.role == role.name }.map(\.name))
+            return (role: role, names: names, missing: names.filter { !existing.contains($0) })
+        }
+        let granted = input.room.map { room in
+            allot(room.free, to: wanted.map { (role: $0.role, wanted: $0.names.count, missing: $0.missing.count) })
+        }
+        var plans = wanted.map { entry -> RolePlan in
+            let role = entry.role
+            var names = entry.names
+            var shortage: Shortage?
+            if let room = input.room, let grant = granted?[role.name], grant < entry.missing.count {
+                let dropped = Set(entry.missing.suffix(entry.missing.count - grant))
+                names.removeAll { dropped.contains($0) }
+                shortage = Shortage(
+                    planned: names.count,
+                    reason: "\(room.text) leaves room for \(room.free) more server\(room.free == 1 ? "" : "s"):"
+                        + " \(role.name) gets \(grant) of the \(entry.missing.count) new it needs"
+                        + " (priority \(role.priority), min \(role.minimum(of: entry.names.count)))")
+            }
             let nodes = input.observed.nodes.filter { $0.role == role.name }
             return RolePlan(
-                role: role.name, desired: desired, event: event,
+                role: role.name, desired: entry.names.count, event: event,
                 steps: upSteps(role: role, names: names, nodes: nodes, input: input),
-                replacementsUsed: input.replacementsUsed[role.name] ?? 0
+                replacementsUsed: input.replacementsUsed[role.name] ?? 0,
+                shortage: shortage
             )
         }
         plans += strayPlans(input: input, steps: { nodes in

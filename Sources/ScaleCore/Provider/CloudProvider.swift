@@ -21,13 +21,17 @@ public struct NodeSpec: Sendable, Hashable {
     public var snapshot: Snapshot
     /// The ownership labels: fleet, role, event, run.
     public var labels: [String: String]
+    /// Where to create it (a Hetzner location, an AWS subnet, a sim location); nil: where the provider's
+    /// settings say.
+    public var location: String?
 
-    public init(name: String, role: String, serverType: String, snapshot: Snapshot, labels: [String: String]) {
+    public init(name: String, role: String, serverType: String, snapshot: Snapshot, labels: [String: String], location: String? = nil) {
         self.name = name
         self.role = role
         self.serverType = serverType
         self.snapshot = snapshot
         self.labels = labels
+        self.location = location
     }
 }
 

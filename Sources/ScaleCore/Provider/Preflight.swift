@@ -18,7 +18,15 @@ public enum TypeAvailability: Sendable, Hashable {
 
 /// A provider that can tell whether server types can be ordered where it creates nodes.
 public protocol ServerTypeAvailability: Sendable {
-    func availability(of serverType: String) async throws -> TypeAvailability
+    /// In `location` (a Hetzner location, an AWS subnet), or where the provider's settings say when nil.
+    func availability(of serverType: String, in location: String?) async throws -> TypeAvailability
+}
+
+extension ServerTypeAvailability {
+    /// Where the provider's settings say.
+    public func availability(of serverType: String) async throws -> TypeAvailability {
+        try await availability(of: serverType, in: nil)
+    }
 }
 
 /// How many servers the project (or account and region) holds, and how many it may.
@@ -40,6 +48,12 @@ public struct ServerQuota: Sendable, Hashable {
 /// A provider that can count the servers that count against its limit.
 public protocol QuotaReporting: Sendable {
     func serverQuota() async throws -> ServerQuota
+    /// Whether ``serverQuota()`` tells the limit too (most APIs do not: `server_limit` says it then).
+    var reportsLimit: Bool { get }
+}
+
+extension QuotaReporting {
+    public var reportsLimit: Bool { false }
 }
 
 /// A provider that can look a load balancer (a target group on AWS) up by the name a role gives.

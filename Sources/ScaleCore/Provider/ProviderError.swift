@@ -60,6 +60,30 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         "RequestThrottledException", "TooManyRequestsException", "SlowDown",
     ]
 
+    /// Codes by which a provider says it has no capacity for this server type where it was asked
+    /// (Hetzner's `resource_unavailable` and `placement_error`, AWS's `InsufficientInstanceCapacity`):
+    /// another type or place may have room.
+    public static let soldOutCodes: Set<String> = [
+        "resource_unavailable", "placement_error", "InsufficientInstanceCapacity", "InsufficientHostCapacity",
+        "Unsupported",
+    ]
+
+    /// Codes by which a provider says the project or account may hold no more servers (Hetzner's
+    /// `resource_limit_exceeded`, AWS's instance and vCPU limits): no other type or place helps.
+    public static let quotaCodes: Set<String> = ["resource_limit_exceeded", "InstanceLimitExceeded", "VcpuLimitExceeded"]
+
+    /// This server type cannot be had where it was asked for right now.
+    public var isSoldOut: Bool { Self.soldOutCodes.contains(code) }
+
+    /// The project's or account's server limit is reached.
+    public var isQuotaExceeded: Bool { Self.quotaCodes.contains(code) }
+
+    /// Ours: a node the cloud had no room for in any of its role's choices, or under the server limit.
+    public static let noRoomCode = "no_room"
+
+    /// The cloud had no room for the node anywhere it may go: the role goes on with fewer.
+    public var isNoRoom: Bool { code == Self.noRoomCode }
+
     /// The provider asked to slow down: a reason to wait, never a sign that it is failing.
     public var isThrottle: Bool { status == 429 || Self.throttleCodes.contains(code) }
 

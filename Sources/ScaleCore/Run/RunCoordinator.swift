@@ -105,7 +105,7 @@ public struct RunCoordinator: Sendable {
                 return result
             }
             result.observation = observed
-            let plan = Planner.plan(try await plannerInput(command, force: force, observed: observed))
+            let plan = try await plan(command, force: force, observed: observed, calls: calls)
             result.plan = plan
             try await store.note(runID: runID, kind: "plan", detail: "\(plan.mode.rawValue): \(plan.reason)", at: clock.now())
             if let refusal = plan.refusal {
@@ -146,8 +146,32 @@ public struct RunCoordinator: Sendable {
 
     /// Observes and plans `command` now, touching nothing and taking no lock: what a run would do.
     public func preview(_ command: Command, force: Bool = false) async throws -> (plan: Plan, observation: Observation) {
-        let observed = try await observe(providerCalls())
-        return (Planner.plan(try await plannerInput(command, force: force, observed: observed)), observed)
+        let calls = providerCalls()
+        let observed = try await observe(calls)
+        return (try await plan(command, force: force, observed: observed, calls: calls), observed)
+    }
+
+    /// Plans `command`. A plan that creates servers where the server limit is known (`server_limit`, or a
+    /// provider that tells it) is fitted under it: the project's servers are counted once, and the roles
+    /// get their `min` in priority order, then the rest. A count that cannot be read plans as if there
+    /// were room (the creates then meet the provider's own limit, which the run reports).
+    func plan(_ command: Command, force: Bool, observed: Observation, calls: ProviderCalls) async throws -> Plan {
+        var input = try await plannerInput(command, force: force, observed: observed)
+        let plan = Planner.plan(input)
+        guard plan.mode == .up, plan.refusal == nil, plan.roles.contains(where: \.creates),
+              let quota = bundle.quota, fleet.serverLimit != nil || quota.reportsLimit
+        else { return plan }
+        do {
+            let reading = try await calls.call("quota", "count the project's servers") { try await quota.serverQuota() }
+            guard let limit = reading.limit ?? fleet.serverLimit else { return plan }
+            input.room = ServerRoom(reading, limit: limit)
+            return Planner.plan(input)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            logger.warning("could not count the project's servers; planning without the server limit", metadata: ["error": "\(error)"])
+            return plan
+        }
     }
 
     /// Takes the fleet's lock and opens a run, runs `body` while a heartbeat keeps the lock fresh, and

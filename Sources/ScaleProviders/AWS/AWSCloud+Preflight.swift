@@ -5,7 +5,8 @@ import ScaleCore
 /// how many instances live in the region (`DescribeInstances`; the limits are vCPU-based Service
 /// Quotas the EC2 API does not tell), and whether a target group exists (`DescribeTargetGroups`).
 extension AWSCloud: ServerTypeAvailability, QuotaReporting, BalancerLookup {
-    public func availability(of serverType: String) async throws -> TypeAvailability {
+    /// Region-level: the offerings of a subnet's zone are not read (`location` is a subnet id).
+    public func availability(of serverType: String, in location: String?) async throws -> TypeAvailability {
         let region = client.region
         let answer = try await client.call(
             .ec2, "DescribeInstanceTypeOfferings",
@@ -13,7 +14,7 @@ extension AWSCloud: ServerTypeAvailability, QuotaReporting, BalancerLookup {
             operation: "read instance type offerings of \(serverType)")
         let offered = answer.list("instanceTypeOfferingSet").contains { $0.value("instanceType") == serverType }
         return offered
-            ? .orderable(in: region, note: settings.subnetID.map { "offered in the region; the zone of \($0) is not checked" })
+            ? .orderable(in: region, note: (location ?? settings.subnetID).map { "offered in the region; the zone of \($0) is not checked" })
             : .unavailable(in: region, reason: "\(region) does not offer the instance type \(serverType)")
     }
 

@@ -93,14 +93,15 @@ public struct AWSCloud: CloudProvider, LoadBalancing {
             (
                 "ClientToken",
                 await tokens.token(
-                    name: spec.name, event: spec.labels[OwnershipLabel.event] ?? "", run: spec.labels[OwnershipLabel.run] ?? "")
+                    name: spec.name, event: spec.labels[OwnershipLabel.event] ?? "", run: spec.labels[OwnershipLabel.run] ?? "",
+                    placement: "\(spec.serverType)\n\(spec.location ?? "")")
             ),
             ("TagSpecification.1.ResourceType", "instance"),
         ]
         for (index, tag) in tags.enumerated() {
             parameters += [("TagSpecification.1.Tag.\(index + 1).Key", tag.key), ("TagSpecification.1.Tag.\(index + 1).Value", tag.value)]
         }
-        if let subnet = settings.subnetID { parameters.append(("SubnetId", subnet)) }
+        if let subnet = spec.location ?? settings.subnetID { parameters.append(("SubnetId", subnet)) }
         parameters += .list("SecurityGroupId", settings.securityGroupIDs)
         let answer = try await client.call(.ec2, "RunInstances", parameters, operation: operation)
         guard let item = answer.list("instancesSet").first, let node = EC2Mapping.node(item) else {

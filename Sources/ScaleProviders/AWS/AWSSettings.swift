@@ -11,6 +11,9 @@ public struct AWSSettings: Sendable, Hashable {
     /// The subnet instances are launched into (and so their availability zone); nil lets AWS choose
     /// in the default VPC.
     public var subnetID: String?
+    /// `subnet_ids`: subnets (availability zones) to launch in, preferred first; a zone without capacity
+    /// for the instance type moves a node to the next.
+    public var subnetIDs: [String] = []
     /// Security groups given to every instance; empty means the VPC's default group.
     public var securityGroupIDs: [String]
     /// Instance type → USD per hour, kept for cost reports (`"t3.large" = 0.0832`).

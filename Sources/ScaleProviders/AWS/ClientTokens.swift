@@ -8,10 +8,13 @@ import ScaleSigV4
 actor ClientTokens {
     private var terminated: [String: Int] = [:]
 
-    /// 64 hex characters (AWS allows 64) from the node name, event, run and replacement count.
-    func token(name: String, event: String, run: String) -> String {
+    /// 64 hex characters (AWS allows 64) from the node name, event, run and replacement count, and the
+    /// instance type and subnet when they are not the preferred ones (a fallback is another request:
+    /// AWS refuses a known token with other parameters, `IdempotentParameterMismatch`).
+    func token(name: String, event: String, run: String, placement: String = "") -> String {
         let generation = terminated[name, default: 0]
-        return SigV4Signer.sha256Hex(Data("scalectl\n\(name)\n\(event)\n\(run)\n\(generation)".utf8))
+        let text = "scalectl\n\(name)\n\(event)\n\(run)\n\(generation)" + (placement.isEmpty ? "" : "\n\(placement)")
+        return SigV4Signer.sha256Hex(Data(text.utf8))
     }
 
     func didTerminate(_ name: String) { terminated[name, default: 0] += 1 }

@@ -30,7 +30,8 @@ enum EC2Mapping {
         return Node(
             id: id, name: name, state: state(status), labels: tags, privateIP: item.value("privateIpAddress"),
             publicIP: item.value("ipAddress"), serverType: item.value("instanceType"),
-            createdAt: item.value("launchTime").flatMap(date), providerStatus: status, imageID: item.value("imageId"))
+            createdAt: item.value("launchTime").flatMap(date), providerStatus: status, imageID: item.value("imageId"),
+            location: item.value("placement", "availabilityZone"))
     }
 
     /// The instances of a `DescribeInstances` answer, across its reservations.

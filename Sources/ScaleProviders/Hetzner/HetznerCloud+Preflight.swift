@@ -6,10 +6,11 @@ import ScaleCore
 /// many servers the project holds (`GET /servers`; the API does not tell the project's limit), and
 /// whether a load balancer exists (`GET /load_balancers?name=`).
 extension HetznerCloud: ServerTypeAvailability, QuotaReporting, BalancerLookup {
-    public func availability(of serverType: String) async throws -> TypeAvailability {
+    public func availability(of serverType: String, in location: String?) async throws -> TypeAvailability {
+        let location = location ?? settings.location
         let answer = try await api.get(
             "/server_types", query: [("name", serverType)], as: Hetzner.ServerTypeList.self, operation: "read server type \(serverType)")
-        let place = settings.location ?? "any location"
+        let place = location ?? "any location"
         guard let type = answer.serverTypes.first(where: { $0.name == serverType }) else {
             return .unavailable(in: place, reason: "Hetzner has no server type named \(serverType)")
         }
@@ -21,7 +22,7 @@ extension HetznerCloud: ServerTypeAvailability, QuotaReporting, BalancerLookup {
             return .orderable(in: place, note: "the API lists no locations for \(serverType); only a create will tell")
         }
         let offered = locations.filter { location in location.deprecation?.unavailableAfter.map { $0 > now } ?? true }
-        guard let wanted = settings.location else {
+        guard let wanted = location else {
             let open = offered.filter { $0.available ?? true }.map(\.name)
             return open.isEmpty
                 ? .unavailable(in: place, reason: "\(serverType) cannot be ordered in any location right now")

@@ -85,7 +85,7 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
     public func createNode(_ spec: NodeSpec) async throws -> Node {
         let operation = "create \(spec.name)"
         let request = Hetzner.CreateServer(
-            name: spec.name, serverType: spec.serverType, image: spec.snapshot.id, location: settings.location,
+            name: spec.name, serverType: spec.serverType, image: spec.snapshot.id, location: spec.location ?? settings.location,
             labels: spec.labels, networks: settings.network.map { [$0] },
             firewalls: settings.firewalls.isEmpty ? nil : settings.firewalls.map { .init(firewall: $0) })
         let answer = try await api.post("/servers", body: request, as: Hetzner.CreatedServer.self, operation: operation)

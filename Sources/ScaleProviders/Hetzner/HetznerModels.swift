@@ -18,6 +18,7 @@ enum Hetzner {
         var meta: Meta? { get }
     }
 
+    /// A resource read by its name only (a server type, a location).
     struct ServerType: Decodable {
         var name: String
     }
@@ -46,8 +47,10 @@ enum Hetzner {
         var privateNet: [PrivateNet]?
         /// The image it was created from (null once that image is deleted, or for an ISO install).
         var image: ResourceID?
+        /// Where it runs (Hetzner added the top-level `location` when it removed `datacenter`); only its name is read.
+        var location: ServerType?
         enum CodingKeys: String, CodingKey {
-            case id, name, status, created, labels, image
+            case id, name, status, created, labels, image, location
             case serverType = "server_type", publicNet = "public_net", privateNet = "private_net"
         }
     }
@@ -206,7 +209,7 @@ extension Hetzner.Server {
         return Node(
             id: String(id), name: name, state: Self.state(of: status), labels: labels ?? [:], privateIP: privateAddress,
             publicIP: publicNet?.ipv4?.ip, serverType: serverType?.name, createdAt: created, providerStatus: status,
-            imageID: image.map { String($0.id) })
+            imageID: image.map { String($0.id) }, location: location?.name)
     }
 }
 

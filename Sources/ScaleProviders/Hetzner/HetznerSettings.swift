@@ -22,6 +22,9 @@ public struct HetznerSettings: Sendable, Hashable {
     public var tokenFile: String?
     /// Where servers are created (`fsn1`, `nbg1`, `hel1`, ...); Hetzner picks when nil.
     public var location: String?
+    /// `locations`: where servers may be created, preferred first, all in one network zone; a server
+    /// type sold out in one moves a node to the next.
+    public var locations: [String] = []
     /// A private network id servers join at creation.
     public var network: Int?
     /// Firewall ids applied to servers at creation.
