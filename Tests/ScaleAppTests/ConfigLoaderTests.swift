@@ -56,6 +56,18 @@ struct ConfigLoaderTests {
         ("count = 5", "count = \"five\"", "scalectl.toml:13: roles.frontal.count: must be a whole number, not the string \"five\""),
         ("count = 5", "count = -1", "scalectl.toml:13: roles.frontal.count: must be between 0 and 1000, not -1"),
         ("server_type = \"cpx31\"\n", "", "roles.frontal.server_type: is required"),
+        ("server_type = \"cpx31\"", "server_type = \"cpx31\"\nserver_types = [\"cpx41\"]", "roles.frontal.server_types: give server_type or server_types, not both"),
+        ("server_type = \"cpx31\"", "server_types = []", "roles.frontal.server_types: must list at least one, preferred first"),
+        ("server_type = \"cpx31\"", "server_types = [\"cpx31\", \"cpx31\"]", "roles.frontal.server_types: lists \"cpx31\" twice"),
+        ("count = 5", "count = 5\nmax_nodes = 6\nmin = 7", "roles.frontal.min: 7 is more than max_nodes 6 for frontal"),
+        ("count = 5", "count = 5\npriority = \"high\"", "roles.frontal.priority: must be a whole number"),
+        ("boot_time = \"2s\"", "boot_time = \"2s\"\nlocations = [\"fsn1\", \"fsn1\"]", "provider.locations: lists \"fsn1\" twice"),
+        ("boot_time = \"2s\"", "boot_time = \"2s\"\nlocation = \"fsn1\"\nlocations = [\"nbg1\"]", "provider.locations: give location or locations, not both"),
+        (
+            "kind = \"sim\"\nboot_time = \"2s\"\n\n[roles.frontal]\ncount = 5",
+            "kind = \"sim\"\nboot_time = \"2s\"\nserver_limit = 3\n\n[roles.frontal]\ncount = 5\nmin = 4",
+            "roles.frontal: min 4 of frontal is more than the server limit 3"
+        ),
         ("max_age = \"30h\" }\nload", "max_age = \"30 hours\" }\nload", "scalectl.toml:15: roles.frontal.snapshot.max_age: \"30 hours\" is not a duration"),
         ("{ labels = \"role=frontal\", max_age = \"30h\" }", "{ label = \"role=frontal\" }", "scalectl.toml:15: roles.frontal.snapshot.label: unknown key: did you mean roles.frontal.snapshot.labels?"),
         ("ready = { http = \"http://{private_ip}:8080/health\", within = \"5m\" }", "ready = { http = \"http://x/\", tcp = \"x:1\" }", "scalectl.toml:17: roles.frontal.ready: give exactly one of http, tcp or command"),
@@ -87,6 +99,20 @@ struct ConfigLoaderTests {
             let description = "\(error)"
             return error is ConfigError && description.contains(message)
         }
+    }
+
+    /// Fallbacks: the types and places a node may be created in, tried type by type, each in every place.
+    @Test func readsServerTypeChoicesPlacesPriorityAndMin() throws {
+        let text = Self.good
+            .replacingOccurrences(of: "boot_time = \"2s\"", with: "boot_time = \"2s\"\nlocations = [\"fsn1\", \"nbg1\"]\nserver_limit = 12")
+            .replacingOccurrences(of: "server_type = \"cpx31\"", with: "server_types = [\"cpx31\", \"ccx23\"]\npriority = 10\nmin = 3")
+        let fleet = try ConfigLoader.parse(text, file: "scalectl.toml").fleet
+        let frontal = try #require(fleet.role("frontal"))
+        #expect(frontal.serverType == "cpx31" && frontal.priority == 10 && frontal.min == 3)
+        #expect(fleet.choices(for: frontal).map(\.description) == ["cpx31 in fsn1", "cpx31 in nbg1", "ccx23 in fsn1", "ccx23 in nbg1"])
+        let celery = try #require(fleet.role("celery"))
+        #expect(celery.priority == 0 && celery.min == nil && celery.minimum(of: 4) == 4, "by default every wanted node is needed")
+        #expect(fleet.serverLimit == 12)
     }
 
     @Test func readsAProfileUnderTheInlineKeys() throws {

@@ -9,6 +9,7 @@ extension Executor {
     }
 
     func attach(_ names: [String], to balancer: String, role: String, scope: RunScope, fresh: Bool = false) async throws {
+        guard !names.isEmpty else { return }  // nothing was obtained to attach (no room in the cloud)
         let lb = try requireBalancers(role: role, step: "attach")
         let wanted = Set(names)
         let nodes = try await (fresh ? scope.watcher.fresh() : scope.watcher.current()).filter { wanted.contains($0.name) }
