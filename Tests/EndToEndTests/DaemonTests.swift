@@ -32,6 +32,10 @@ struct DaemonTests {
         let during = try await Self.scrape(port: port)
         #expect(during.contains { $0.name == "scalectl_nodes" && $0.labels["role"] == "frontal" && $0.labels["state"] == "running" && $0.value == 3 })
         #expect(during.contains { $0.name == "scalectl_nodes_ready" && $0.labels["role"] == "frontal" && $0.value == 3 })
+        #expect(during.contains {
+            $0.name == "scalectl_nodes_placed" && $0.labels["role"] == "frontal" && $0.labels["server_type"] == "cpx31"
+                && $0.labels["location"] == "unknown" && $0.value == 3
+        }, "nodes by the type and place they got")
         #expect(during.contains { $0.name == "scalectl_provider_calls_total" && $0.labels["kind"] == "create" && $0.value == 5 })
         #expect(during.contains { $0.name == "scalectl_next_transition_timestamp_seconds" })
 

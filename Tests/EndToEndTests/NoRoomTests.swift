@@ -120,6 +120,26 @@ struct NoRoomTests {
         #expect(nodes["celery"]?.count == 1 && nodes["frontal"]?.count == 1, "celery (priority 5) first to its min, then frontal: \(nodes)")
     }
 
+    /// Hours before the show: a type sold out in the preferred location is a warning while the role has a
+    /// choice left; a role with none fails; a limit fitting only the mins is a warning.
+    @Test func doctorWarnsWhileAChoiceIsLeftAndFailsWhenNoneIs() async throws {
+        let fleet = try Self.fleet(locations: ["fsn1", "nbg1"], soldOut: ["cpx31@fsn1"], serverLimit: 3, frontalKeys: "min = 1", celeryKeys: "min = 1")
+        atEnd { await fleet.cleanUp() }
+        try await Self.addGala(fleet)
+        let warned = try await fleet.run("doctor", "--at", "2026-11-23T16:00")
+        #expect(warned.status == 0, "warnings alone exit 0: \(warned)")
+        #expect(warned.stderr.contains("warning  server type cpx31: cannot be ordered in fsn1 (frontal)"), "\(warned.stderr)")
+        #expect(warned.stdout.contains("can be ordered in nbg1 (frontal)") || warned.stderr.contains("can be ordered in nbg1 (frontal)"))
+        #expect(warned.stderr.contains("the scale-up will be short, every role gets its min first"), "\(warned.stderr)")
+
+        let text = try String(contentsOfFile: fleet.config, encoding: .utf8)
+            .replacingOccurrences(of: "unavailable_types = [\"cpx31@fsn1\"]", with: "unavailable_types = [\"cpx31\", \"cpx41@fsn1\", \"cpx41@nbg1\"]")
+        try text.write(toFile: fleet.config, atomically: true, encoding: .utf8)
+        let failed = try await fleet.run("doctor", "--at", "2026-11-23T16:00")
+        #expect(failed.status == 1, "frontal has no choice left: \(failed)")
+        #expect(failed.stderr.contains("FAILED   server type cpx31"), "\(failed.stderr)")
+    }
+
     /// A node of the fallback type is torn down like any other and billed at its own type's price; the
     /// next evening starts again from the preferred type.
     @Test func aFallbackNodeIsBilledAtItsOwnPriceAndTheNextEveningTriesThePreferredTypeAgain() async throws {
