@@ -29,7 +29,7 @@ public struct CLIError: Error, CustomStringConvertible {
 public enum CLI {
     /// The built executable: `$SCALECTL_BIN`, or `scalectl` beside the test binary.
     public static var executable: String {
-        if let path = ProcessInfo.processInfo.environment["SCALECTL_BIN"] { return path }
+        if let path = TestTools.environment["SCALECTL_BIN"] { return path }
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("scalectl").path
     }
 
@@ -52,7 +52,7 @@ public final class CLIProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.executable)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = TestTools.environment.merging(environment) { $1 }
         let handle = CLIProcess(process)
         let stdout = Pipe()
         let stderr = Pipe()

@@ -10,13 +10,18 @@ public enum TestTools {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }()
 
+    /// The test process's environment, read once: the processes tests start inherit it. Foundation reads
+    /// `environ` afresh at each `ProcessInfo.environment`, and one such read crashed (signal 11 inside the
+    /// getter) among hundreds of starts from parallel tests.
+    public static let environment: [String: String] = ProcessInfo.processInfo.environment
+
     /// The Python that runs sim nodes and test servers: the virtual environment's interpreter itself (a
     /// version manager's shim, such as pyenv's, costs a dozen processes and a third of a second per start,
     /// which hundreds of nodes starting at once turn into seconds), or the first `python3` on `PATH` before
     /// `make test` made it. Always an absolute path: `Process` runs a path, not a command name.
     public static let python: String = {
         let venv = "\(repositoryRoot)/.venv/bin/python3"
-        let path = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map { "\($0)/python3" } ?? []
+        let path = environment["PATH"]?.split(separator: ":").map { "\($0)/python3" } ?? []
         return ([venv] + path).first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/python3"
     }()
 

@@ -13,6 +13,11 @@ public enum ChildProcess {
         public var description: String
     }
 
+    /// The environment children inherit, read once (the process never changes its own): Foundation reads
+    /// `environ` afresh at each `ProcessInfo.environment`, and such reads from many threads at once are
+    /// not safe.
+    private static let inherited = ProcessInfo.processInfo.environment
+
     /// Starts `/bin/sh -c command` in a new session with stdin from /dev/null and output appended to `log`.
     /// Returns the pid, which is also the process group id.
     public static func spawn(_ command: String, log: String, environment: [String: String]? = nil) throws -> pid_t {
@@ -36,7 +41,7 @@ public enum ChildProcess {
         sigfillset(&allSignals)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(spawnSetSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let env = (environment ?? inherited).map { "\($0.key)=\($0.value)" }
         let argv: [String] = ["/bin/sh", "-c", command]
         var pid: pid_t = 0
         let status = withCStrings(argv) { cArgs in
