@@ -11,9 +11,17 @@ POST /__faults with {"rules": [...], "seed": N, "error_rate": r, "lost_rate": r,
   answers that action with that error n times (always without `times`); {"action": ..., "lost": true}
   forwards it to moto and then drops the connection without an answer (AWS did it; the answer was lost);
   {"action": ..., "drop": true} drops it without forwarding (the request never arrived).
+  A rule with "match": {"InstanceType": "t3.small", "SubnetId": "subnet-1"} applies only to requests
+  whose form parameters have all those values (a capacity shortage of one type in one subnet's zone:
+  {"action": "RunInstances", "status": 500, "code": "InsufficientInstanceCapacity", "match": {...}});
+  "message" replaces the injected error's message.
   error_rate answers that share of requests 500 InternalError; lost_rate loses that share of answers.
   echo: text appended to every injected error message (a provider echoing a secret back).
-GET /__log: every request seen: action, what was done (forwarded, injected CODE, lost, dropped).
+  "idempotency": true: RunInstances keeps EC2's ClientToken rule: a token seen before (whatever that
+  request's outcome, the conservative reading of AWS's docs) with other parameters is answered
+  400 IdempotentParameterMismatch (moto ignores ClientToken).
+GET /__log: every request seen: action, what was done (forwarded, injected CODE, lost, dropped), and the
+  parameters InstanceType, SubnetId and ClientToken when the request has them.
 
 Run: python3 aws_fault_proxy.py --port 8080 --upstream http://127.0.0.1:5000
 """
@@ -27,6 +35,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+LOGGED = ("InstanceType", "SubnetId", "ClientToken")
+
 
 class Faults:
     def __init__(self):
@@ -35,6 +45,8 @@ class Faults:
         self.random = random.Random(0)
         self.error_rate = self.lost_rate = 0.0
         self.echo = ""
+        self.idempotency = False
+        self.tokens = {}
 
     def update(self, body):
         with self.lock:
@@ -44,11 +56,18 @@ class Faults:
             self.error_rate = body.get("error_rate", self.error_rate)
             self.lost_rate = body.get("lost_rate", self.lost_rate)
             self.echo = body.get("echo", self.echo)
+            self.idempotency = body.get("idempotency", self.idempotency)
 
-    def decide(self, action):
+    def decide(self, action, params):
         with self.lock:
+            if self.idempotency and action == "RunInstances" and "ClientToken" in params:
+                others = sorted((k, v) for k, v in params.items() if k != "ClientToken")
+                if self.tokens.setdefault(params["ClientToken"], others) != others:
+                    return "injected", (400, "IdempotentParameterMismatch", None)
             for rule in self.rules:
                 if rule.get("action") != action or rule.get("times", -1) == 0:
+                    continue
+                if any(params.get(key) != value for key, value in rule.get("match", {}).items()):
                     continue
                 if rule.get("times", -1) > 0:
                     rule["times"] -= 1
@@ -56,9 +75,9 @@ class Faults:
                     return "lost", None
                 if rule.get("drop"):
                     return "dropped", None
-                return "injected", (rule.get("status", 500), rule.get("code", "InternalError"))
+                return "injected", (rule.get("status", 500), rule.get("code", "InternalError"), rule.get("message"))
             if self.error_rate and self.random.random() < self.error_rate:
-                return "injected", (500, "InternalError")
+                return "injected", (500, "InternalError", None)
             if self.lost_rate and self.random.random() < self.lost_rate:
                 return "lost", None
             return "forwarded", None
@@ -87,15 +106,18 @@ class Handler(BaseHTTPRequestHandler):
 
     def forward(self, method, body):
         faults = self.server.faults
-        action = parse_qs(body.decode(errors="replace")).get("Action", ["?"])[0]
-        what, error = faults.decide(action)
+        params = {key: values[0] for key, values in parse_qs(body.decode(errors="replace")).items()}
+        action = params.get("Action", "?")
+        what, error = faults.decide(action, params)
         with faults.lock:
-            faults.log.append({"action": action, "done": what if error is None else "injected %s" % error[1]})
+            entry = {"action": action, "done": what if error is None else "injected %s" % error[1]}
+            entry.update({key: params[key] for key in LOGGED if key in params})
+            faults.log.append(entry)
         if what == "dropped":
             return self.drop()
         if what == "injected":
-            status, code = error
-            message = "injected %s for %s%s" % (code, action, (" " + faults.echo) if faults.echo else "")
+            status, code, text = error
+            message = (text or "injected %s for %s" % (code, action)) + ((" " + faults.echo) if faults.echo else "")
             xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>%s</Code><Message>%s</Message>"
                    "</Error></Errors><RequestID>proxy-%d</RequestID></Response>" % (code, message, len(faults.log)))
             return self.answer(status, xml.encode(), "text/xml")
