@@ -13,35 +13,10 @@ struct AWSFaultTests {
     @Test func theFirstDownSucceedsThroughThrottlesLostAnswersAndADuplicate() async throws {
         try await Moto.with { moto in
             _ = try await moto.seed()
-            let proxy = try await PortReportingServer.fake("aws_fault_proxy.py", ["--upstream", moto.endpoint])
-            atEnd { await proxy.stop() }
-            let http = HTTPClient()
-            func faults(_ body: [String: Any]) async throws {
-                _ = try await http.send(HTTPRequest(
-                    method: "POST", url: URL(string: "http://127.0.0.1:\(proxy.port)/__faults")!,
-                    headers: ["Content-Type": "application/json"], body: try JSONSerialization.data(withJSONObject: body)))
-            }
+            let proxy = try await FaultProxy.start(before: moto)
             let directory = try TemporaryDirectory("scalectl-aws-faults")
             defer { directory.remove() }
-            let config = try directory.write("scalectl.toml", """
-                [controller]
-                database = "scalectl.sqlite"
-                fleet = "t"
-                timezone = "UTC"
-                drain = "50ms"
-                poll_interval = "100ms"
-                boot_timeout = "30s"
-                health_timeout = "20s"
-                gone_timeout = "20s"
-
-                [provider]
-                kind = "aws"
-                region = "us-east-1"
-                endpoint = "http://127.0.0.1:\(proxy.port)"
-                backoff = "20ms"
-                max_backoff = "200ms"
-                breaker_after = 4
-
+            let config = try Moto.writeConfig(in: directory, endpoint: proxy.endpoint, provider: "breaker_after = 4", """
                 [roles.frontal]
                 count = 2
                 server_type = "t3.large"
@@ -64,13 +39,13 @@ struct AWSFaultTests {
             let end = start + 3600
             #expect(try await run("calendar", "add", "--name", "Gala", "--start", start.formatted(.iso8601), "--end", end.formatted(.iso8601)).status == 0)
 
-            try await faults(["seed": 17, "error_rate": 0.1, "lost_rate": 0.05, "echo": "(signed with \(Self.secretKey))"])
+            try await proxy.set(["seed": 17, "error_rate": 0.1, "lost_rate": 0.05, "echo": "(signed with \(Self.secretKey))"])
             let up = try await run("up")
             #expect(up.status == 0, "the first up succeeds at 10 % 5xx and 5 % lost answers: \(up)")
 
             // A console "launch more like this" copies one of our nodes, tags and all.
             _ = try await TestPython.run("moto_tool.py", ["duplicate", moto.endpoint, "t-celery-1-1"])
-            try await faults([
+            try await proxy.set([
                 "error_rate": 0.0, "lost_rate": 0.0,
                 "rules": [
                     ["action": "TerminateInstances", "status": 503, "code": "RequestLimitExceeded", "times": 8],
@@ -87,9 +62,7 @@ struct AWSFaultTests {
             let described = try await moto.describe()
             let ours = described.instances.filter { $0.tags["scalectl-fleet"] == "t" }
             #expect(ours.count == 6 && ours.allSatisfy { $0.state == "terminated" }, "nothing left billing, the copy included")
-            let log = try JSONSerialization.jsonObject(
-                with: try await http.send(HTTPRequest(url: URL(string: "http://127.0.0.1:\(proxy.port)/__log")!)).body) as? [String: Any]
-            let done = (log?["requests"] as? [[String: String]] ?? []).compactMap { $0["done"] }
+            let done = try await proxy.log().compactMap { $0["done"] }
             #expect(done.filter { $0 == "injected RequestLimitExceeded" }.count == 8, "the throttles fired: \(done)")
             #expect(done.contains("lost") && done.contains("dropped"), "the lost answer and the dropped request fired")
             for text in outputs { #expect(!text.contains(Self.secretKey), "\(text)") }

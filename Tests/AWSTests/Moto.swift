@@ -25,7 +25,14 @@ struct Moto: Sendable {
         var image: String
         var tags: [String: String]
         var subnet: String?
+        /// `Placement.AvailabilityZone`.
+        var zone: String?
         var security_groups: [String]
+    }
+
+    struct Subnet: Decodable, Sendable {
+        var id: String
+        var zone: String
     }
 
     struct Target: Decodable, Sendable {
@@ -70,9 +77,43 @@ struct Moto: Sendable {
         try JSONDecoder().decode(Seed.self, from: try await TestPython.run("moto_tool.py", ["seed", endpoint]))
     }
 
+    /// Two new subnets of the default VPC, in `us-east-1a` and `us-east-1b`.
+    func subnets() async throws -> [Subnet] {
+        struct Answer: Decodable { var subnets: [Subnet] }
+        return try JSONDecoder().decode(Answer.self, from: try await TestPython.run("moto_tool.py", ["subnets", endpoint])).subnets
+    }
+
     /// Every instance (terminated ones too) with its tags, and every target group's targets with their health.
     func describe() async throws -> Described {
         try JSONDecoder().decode(Described.self, from: try await TestPython.run("moto_tool.py", ["describe", endpoint]))
+    }
+
+    /// `scalectl.toml` in `directory` for fleet `t` on AWS at `endpoint` (moto or a proxy in front of it),
+    /// with quick test timings: `controller` and `provider` add lines to those tables, `rest` follows
+    /// (prices, roles).
+    static func writeConfig(in directory: TemporaryDirectory, endpoint: String, controller: String = "", provider: String = "", _ rest: String) throws -> String {
+        try directory.write("scalectl.toml", """
+            [controller]
+            database = "scalectl.sqlite"
+            fleet = "t"
+            timezone = "UTC"
+            drain = "50ms"
+            poll_interval = "100ms"
+            boot_timeout = "30s"
+            health_timeout = "20s"
+            gone_timeout = "20s"
+            \(controller)
+
+            [provider]
+            kind = "aws"
+            region = "us-east-1"
+            endpoint = "\(endpoint)"
+            backoff = "20ms"
+            max_backoff = "200ms"
+            \(provider)
+
+            \(rest)
+            """)
     }
 
     /// The provider under test, pointed at this server with fake credentials.

@@ -3,6 +3,8 @@
     python moto_tool.py seed ENDPOINT      -> JSON {vpc, target_group_arn, images: {role: ami}, stranger,
                                               subnet (a non-default subnet of the VPC), groups (two security groups)}
     python moto_tool.py describe ENDPOINT  -> JSON {instances: [...], targets: [...]}
+    python moto_tool.py subnets ENDPOINT   -> JSON {subnets: [{id, zone}]}: two new subnets of the default VPC,
+                                              in us-east-1a and us-east-1b
     python moto_tool.py duplicate ENDPOINT NAME -> JSON {id}: a copy of the live instance NAME with all its
         tags, as the console's "launch more like this" makes it
     python moto_tool.py images ENDPOINT    -> JSON {images: [{id, state, tags, snapshots}], snapshots: [{id, tags}]}
@@ -72,6 +74,7 @@ def describe(endpoint):
                         "image": instance["ImageId"],
                         "tags": {tag["Key"]: tag["Value"] for tag in instance.get("Tags", [])},
                         "subnet": instance.get("SubnetId"),
+                        "zone": instance.get("Placement", {}).get("AvailabilityZone"),
                         "security_groups": [group["GroupId"] for group in instance.get("SecurityGroups", [])],
                     }
                 )
@@ -83,6 +86,16 @@ def describe(endpoint):
                 {"group": group["TargetGroupName"], "id": target["Target"]["Id"], "state": target["TargetHealth"]["State"]}
             )
     return {"instances": instances, "targets": targets}
+
+
+def subnets(endpoint):
+    ec2, _ = clients(endpoint)
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    made = []
+    for cidr, zone in [("172.31.210.0/24", "us-east-1a"), ("172.31.211.0/24", "us-east-1b")]:
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]
+        made.append({"id": subnet["SubnetId"], "zone": subnet["AvailabilityZone"]})
+    return {"subnets": made}
 
 
 def duplicate(endpoint, name):
@@ -118,4 +131,4 @@ def images(endpoint):
 
 if __name__ == "__main__":
     command, endpoint = sys.argv[1], sys.argv[2]
-    print(json.dumps({"seed": seed, "describe": describe, "duplicate": duplicate, "images": images}[command](endpoint, *sys.argv[3:])))
+    print(json.dumps({"seed": seed, "describe": describe, "subnets": subnets, "duplicate": duplicate, "images": images}[command](endpoint, *sys.argv[3:])))
