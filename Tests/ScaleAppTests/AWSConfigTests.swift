@@ -46,6 +46,14 @@ struct AWSConfigTests {
         #expect(aws.prices == ["t3.large": 0.0832, "m5.xlarge": 1])
     }
 
+    @Test func subnetIDsAreThePlacesNodesMayGo() throws {
+        let configuration = try ConfigLoader.parse(
+            Self.config("kind = \"aws\"\nsubnet_ids = [\"subnet-0a1\", \"subnet-0b2\"]"), file: "/tmp/scalectl.toml")
+        guard case .aws(let aws) = configuration.provider else { Issue.record("not aws"); return }
+        #expect(aws.subnetIDs == ["subnet-0a1", "subnet-0b2"] && aws.subnetID == nil)
+        #expect(configuration.fleet.placements == ["subnet-0a1", "subnet-0b2"], "tried in this order, preferred first")
+    }
+
     @Test func theShippedProfileLoads() throws {
         let configuration = try ConfigLoader.parse(
             Self.config("profile = \"\(TestTools.repositoryRoot)/providers/aws.toml\""), file: "/tmp/scalectl.toml")
@@ -61,6 +69,9 @@ struct AWSConfigTests {
         ("kind = \"aws\"\nsecurity_group_ids = \"sg-1\"", "scalectl.toml:7: provider.security_group_ids: must be a list of strings"),
         ("kind = \"aws\"\n[provider.prices]\n\"t3.large\" = \"cheap\"", "scalectl.toml:8: provider.prices.t3.large: must be a number, not the string \"cheap\""),
         ("kind = \"aws\"\n[provider.prices]\n\"t3.large\" = -1.0", "provider.prices.t3.large: must be a price in USD per hour"),
+        ("kind = \"aws\"\nsubnet_id = \"subnet-0a1\"\nsubnet_ids = [\"subnet-0a1\", \"subnet-0b2\"]",
+         "scalectl.toml:8: provider.subnet_ids: give subnet_id or subnet_ids, not both"),
+        ("kind = \"aws\"\nsubnet_ids = []", "provider.subnet_ids: must list at least one, preferred first"),
     ])
     func refusesBadKeys(_ provider: String, _ message: String) {
         #expect {
