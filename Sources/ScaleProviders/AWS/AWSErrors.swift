@@ -46,13 +46,13 @@ enum AWSErrors {
         case "ExpiredToken", "RequestExpired":
             return "the credentials or the request expired; renew the session token, and check this machine's clock"
         case "InsufficientInstanceCapacity":
-            return "AWS has no capacity for this instance type in this availability zone right now; lower the role's count, change its server_type, or use a subnet in another zone (provider.subnet_id), then run again"
+            return "AWS has no capacity for this instance type in this availability zone right now; give the role fallbacks (server_types) or the provider subnets in other zones (provider.subnet_ids), lower the role's count, or run again later"
         case "InstanceLimitExceeded", "VcpuLimitExceeded":
             return "the account's instance quota in this region is used up; lower the counts, change the instance type, or ask AWS for a higher limit (Service Quotas), then run again"
         case "InvalidAMIID.NotFound", "InvalidAMIID.Malformed", "InvalidAMIID.Unavailable":
             return "the image is gone or not usable; check the role's snapshot selector and the daily image job"
         case "InvalidSubnetID.NotFound", "InvalidGroup.NotFound", "InvalidSecurityGroupID.NotFound":
-            return "check provider.subnet_id and provider.security_group_ids: they must exist in region and VPC"
+            return "check provider.subnet_id (or subnet_ids) and provider.security_group_ids: they must exist in region and VPC"
         case "TargetGroupNotFound":
             return "no target group has that name or ARN in this region; check the role's load_balancer"
         case "InvalidTarget":
