@@ -156,4 +156,26 @@ struct AWSFallbackTests {
             }
         }
     }
+
+    @Test func theInstanceLimitEndsTheSearch() async throws {
+        try await Moto.with { moto in
+            let fleet = try await Fleet.start(moto, count: 2)
+            defer { fleet.directory.remove() }
+            let a = fleet.subnets[0]
+            try await fleet.proxy.set(["idempotency": true, "rules": [[
+                "action": "RunInstances", "status": 400, "code": "InstanceLimitExceeded",
+                "message": "You have requested more instances (21) than your current instance limit of 20 allows for the specified instance type.",
+            ]]])
+
+            let up = try await fleet.run("up")
+            #expect(up.status == 1, "\(up)")
+            #expect(up.stderr.contains("the server limit is reached"), "\(up.stderr)")
+            let launches = try await fleet.launches()
+            #expect(launches.map { "\($0.type) \($0.subnet) \($0.done)" } == [
+                "t3.small \(a.id) injected InstanceLimitExceeded",
+                "t3.small \(a.id) injected InstanceLimitExceeded",
+            ], "no other type or zone is tried under the account's limit")
+            #expect(try await fleet.instances().isEmpty)
+        }
+    }
 }
