@@ -9,8 +9,8 @@ actor ClientTokens {
     private var terminated: [String: Int] = [:]
 
     /// 64 hex characters (AWS allows 64) from the node name, event, run and replacement count, and the
-    /// instance type and subnet when they are not the preferred ones (a fallback is another request:
-    /// AWS refuses a known token with other parameters, `IdempotentParameterMismatch`).
+    /// `placement` (``AWSCloud`` passes the instance type and subnet of every try: a fallback is another
+    /// request, and AWS refuses a known token with other parameters, `IdempotentParameterMismatch`).
     func token(name: String, event: String, run: String, placement: String = "") -> String {
         let generation = terminated[name, default: 0]
         let text = "scalectl\n\(name)\n\(event)\n\(run)\n\(generation)" + (placement.isEmpty ? "" : "\n\(placement)")
