@@ -89,6 +89,16 @@ struct AWSFallbackTests {
             #expect(a.zone != b.zone)
             try await fleet.soldOut("t3.small", in: [a])
 
+            // doctor reads the region's offerings: a zone's capacity is not something it can see.
+            let doctor = try await fleet.run("doctor", "--json")
+            let checks = try #require(try doctor.json()["checks"] as? [[String: Any]], "\(doctor)")
+            for type in ["t3.small", "t3.medium"] {
+                let check = try #require(checks.first { $0["id"] as? String == "server-type.\(type)" }, "\(checks)")
+                #expect(check["status"] as? String == "ok", "\(check)")
+                let detail = check["detail"] as? String ?? ""
+                #expect(detail.contains("the zone of \(a.id) is not checked") && detail.contains("the zone of \(b.id) is not checked"), "\(check)")
+            }
+
             let up = try await fleet.run("up")
             #expect(up.status == 0, "\(up)")
             #expect(!(up.stdout + up.stderr).contains("IdempotentParameterMismatch"), "\(up)")
