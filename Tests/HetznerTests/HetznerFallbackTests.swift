@@ -13,9 +13,11 @@ struct HetznerFallbackTests {
     static let after = HetznerEndToEndTests.after
     static let twoLocations = #"locations = ["fsn1", "nbg1"]"#
 
-    /// `frontal` behind `t-lb` preferring cpx31 over cpx41, and `celery` (when `celery` > 0) listed first
-    /// in the file; `extra` lines go into each role's table.
-    static func roles(frontal: Int, frontalExtra: String = "", celery: Int = 0, celeryExtra: String = "") -> String {
+    /// `frontal` behind `t-lb` with `types` (preferring cpx31 over cpx41), and `celery` (when `celery` > 0)
+    /// listed first in the file; `extra` lines go into each role's table.
+    static func roles(
+        frontal: Int, types: String = #"server_types = ["cpx31", "cpx41"]"#, frontalExtra: String = "", celery: Int = 0, celeryExtra: String = ""
+    ) -> String {
         let celeryTable = celery == 0 ? "" : """
             [roles.celery]
             count = \(celery)
@@ -27,7 +29,7 @@ struct HetznerFallbackTests {
         return celeryTable + """
             [roles.frontal]
             count = \(frontal)
-            server_types = ["cpx31", "cpx41"]
+            \(types)
             snapshot = { labels = "role=frontal", max_age = "30h" }
             load_balancer = "t-lb"
             \(frontalExtra)
@@ -129,6 +131,7 @@ struct HetznerFallbackTests {
         let text = up.stdout + up.stderr
         #expect(text.contains("only 0 of 2 celery nodes obtained, fewer than min 1"), "\(text)")
         #expect(text.contains("degraded: 2 of 3 frontal nodes obtained (min 2)"), "\(text)")
+        #expect(try await Self.creates(fleet.fake).allSatisfy { $0.status == 201 }, "fitted in the plan, not left to a race for the last servers")
         #expect(try await fleet.fake.servers().keys.sorted() == ["t-frontal-1-1", "t-frontal-1-2"])
     }
 
@@ -191,10 +194,11 @@ struct HetznerFallbackTests {
         #expect(creates.map(\.description).sorted() == ["t-frontal-2-1 cpx31 in fsn1: 201", "t-frontal-2-2 cpx31 in fsn1: 201"], "\(creates)")
     }
 
-    /// The preferred type sold out in the preferred location but orderable in the next: a warning hours
-    /// before the show that names the location, not a failure.
+    /// The type sold out in the preferred location but orderable in the next: a warning hours before the
+    /// show that names the location, not a failure (one server type, so only the location is left).
     @Test func doctorWarnsOfAPreferredLocationSoldOut() async throws {
-        let fleet = try await Fleet.start(placement: #"locations = ["nbg1", "hel1"]"#, roles: Self.roles(frontal: 2))
+        let fleet = try await Fleet.start(
+            placement: #"locations = ["nbg1", "hel1"]"#, roles: Self.roles(frontal: 2, types: #"server_type = "cpx31""#))
         atEnd { await fleet.stop() }
         try await fleet.fake.faults(["unavailable_types": ["cpx31": ["nbg1"]]])
         let doctor = try await fleet.run("doctor", "--at", HetznerDoctorTests.afternoon)
