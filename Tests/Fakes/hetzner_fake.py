@@ -38,6 +38,13 @@ Server types: the catalog SERVER_TYPES is offered in every location. The faults 
 `deprecated_types` ({"cpx41": {"nbg1": "2026-01-01T00:00:00+00:00"}}: unavailable after that instant)
 change that.
 
+Locations: a POST /servers without `location` creates in fsn1 (the API picks one; the fake always this
+one). A server shows where it runs as its top-level `location` ({name, network_zone}; LOCATIONS).
+
+Server limit: the fault `server_limit` (n; null clears it) is the project's limit. A POST /servers while
+the project holds n servers (any status, strangers included, as on Hetzner) answers 403
+resource_limit_exceeded and creates nothing.
+
 Run: python3 hetzner_fake.py --port 8080 [--token TOKEN]
 """
 import argparse
@@ -55,7 +62,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from hetzner_faults import ApiError, Faults
 
-LOCATIONS = {"fsn1", "nbg1", "hel1", "ash", "hil", "sin"}
+# name -> network zone (docs.hetzner.cloud, Locations)
+LOCATIONS = {"fsn1": "eu-central", "nbg1": "eu-central", "hel1": "eu-central", "ash": "us-east", "hil": "us-west",
+             "sin": "ap-southeast"}
+DEFAULT_LOCATION = "fsn1"
 # name -> (cores, memory GB, disk GB, EUR per hour, EUR per month)
 SERVER_TYPES = {"cx22": (2, 4, 40, "0.0060", "3.79"), "cpx31": (4, 8, 160, "0.0211", "13.10"),
                 "cpx41": (8, 16, 240, "0.0395", "24.49")}
@@ -348,8 +358,12 @@ class Api:
         firewalls = body.get("firewalls", [])
         if not isinstance(firewalls, list) or not all(isinstance(f, dict) and set(f) == {"firewall"} and isinstance(f["firewall"], int) for f in firewalls):
             raise invalid("firewalls", "must be a list of {\"firewall\": id}")
-        if body.get("location", "fsn1") in self.s.faults.unavailable_types.get(server_type, []):
-            raise ApiError(412, "resource_unavailable", "server type %s is unavailable in %s" % (server_type, body.get("location", "fsn1")))
+        location = body.get("location", DEFAULT_LOCATION)
+        limit = self.s.faults.server_limit
+        if limit is not None and len(self.s.servers) >= limit:
+            raise ApiError(403, "resource_limit_exceeded", "server limit of %d servers exceeded for this project" % limit)
+        if location in self.s.faults.unavailable_types.get(server_type, []):
+            raise ApiError(412, "resource_unavailable", "server type %s is unavailable in %s" % (server_type, location))
         found = [i for i in self.s.images.values() if str(i["id"]) == str(image) or i.get("name") == image]
         if not found or found[0]["status"] != "available":
             raise invalid("image", "image %s not found or not available" % image)
@@ -358,7 +372,7 @@ class Api:
                 self.s.faults.phantom_conflicts[name] -= 1
             self.s.stats["conflicts"] += 1
             raise ApiError(409, "uniqueness_error", "server name is already used", [("name", "server name is already used")])
-        server = self.new_server(name, labels, "initializing", server_type, networks, body.get("location", "fsn1"))
+        server = self.new_server(name, labels, "initializing", server_type, networks, location)
         server["image"] = {"id": found[0]["id"]}
         fail = self.s.faults.action_errors.get(name)
 
@@ -379,10 +393,10 @@ class Api:
         start = self.s.action("start_server", [("server", server["id"])], after=create["id"], effect=started)
         return 201, {"server": server, "action": create, "next_actions": [start], "root_password": None}
 
-    def new_server(self, name, labels, status, server_type="cpx31", networks=(), location="fsn1"):
+    def new_server(self, name, labels, status, server_type="cpx31", networks=(), location=DEFAULT_LOCATION):
         ident = self.s.next_id("server")
         server = {"id": ident, "name": name, "status": status, "created": now_iso(), "labels": dict(labels), "image": None,
-                  "server_type": {"name": server_type}, "location": {"name": location, "network_zone": "eu-central"},
+                  "server_type": {"name": server_type}, "location": {"name": location, "network_zone": LOCATIONS[location]},
                   "public_net": {"ipv4": {"ip": "203.0.113.%d" % (ident % 250 + 1)}, "ipv6": None},
                   "private_net": [{"network": n, "ip": "10.0.%d.%d" % (ident // 250 % 250, ident % 250 + 1)} for n in networks]}
         self.s.servers[ident] = server
@@ -635,7 +649,8 @@ class Api:
             made["load_balancers"].append(self.balancer_view(record))
         for server in body.get("servers", []):
             record = self.new_server(server["name"], server.get("labels", {}), server.get("status", "running"),
-                                     networks=server.get("networks", []))
+                                     server.get("server_type", "cpx31"), server.get("networks", []),
+                                     server.get("location", DEFAULT_LOCATION))
             record["image"] = {"id": server["image"]} if "image" in server else None
             made["servers"].append(record)
         return 201, made

@@ -26,8 +26,13 @@ disable a fault):
   image_seconds     how long a create_image action runs: the image is `creating` until it ends.
   image_failures    n: the next n create_image actions fail and leave their image `unavailable`.
   image_size        the `image_size` (GB) an image reports once available.
-  action_errors, ignore_shutdown, unhealthy, rate_limit, retry_after, unavailable_types,
-  deprecated_types: see hetzner_fake.py.
+  unavailable_types {server type: [locations]}: the type cannot be ordered there now; GET /server_types
+                    lists it `available: false` there and POST /servers answers 412 resource_unavailable
+                    (a create without `location` is in fsn1).
+  server_limit      n: the project may hold n servers; a POST /servers while it holds n (any status, any
+                    owner) answers 403 resource_limit_exceeded. null: no limit (the default).
+  action_errors, ignore_shutdown, unhealthy, rate_limit, retry_after, deprecated_types: see
+  hetzner_fake.py.
 
 What was served is counted in GET /__state `stats` (requests, 429, 5xx, lost, truncated, conflicts, kills).
 """
@@ -55,7 +60,7 @@ class LostAnswer(Exception):
 KNOBS = {"rules", "seed", "error_rate", "lost_rate", "truncate_rate", "echo_token", "phantom_conflicts",
          "inconsistent_pages", "action_seconds", "shutdown_seconds", "health_seconds", "failed_create",
          "action_errors", "ignore_shutdown", "unhealthy", "rate_limit", "retry_after", "unavailable_types",
-         "deprecated_types", "action_polls", "kill", "image_seconds", "image_failures", "image_size"}
+         "deprecated_types", "action_polls", "kill", "image_seconds", "image_failures", "image_size", "server_limit"}
 
 
 class Faults:
@@ -83,6 +88,7 @@ class Faults:
         self.image_seconds = 0.3     # how long an image is `creating`
         self.image_failures = 0      # the next n images end `unavailable`
         self.image_size = 2.5        # GB, once available
+        self.server_limit = None     # the most servers the project may hold, or None
 
     def update(self, body, state):
         unknown = set(body) - KNOBS
@@ -94,7 +100,7 @@ class Faults:
             self.random = random.Random(body["seed"])
         for key in ("error_rate", "lost_rate", "truncate_rate", "echo_token", "inconsistent_pages", "action_seconds",
                     "shutdown_seconds", "health_seconds", "failed_create", "retry_after", "image_seconds", "image_failures",
-                    "image_size"):
+                    "image_size", "server_limit"):
             if key in body:
                 setattr(self, key, body[key])
         if "action_polls" in body:  # older tests: about one poll interval per poll

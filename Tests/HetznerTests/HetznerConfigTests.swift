@@ -84,7 +84,31 @@ struct HetznerConfigTests {
         ("cpx31 = 0.0211", "cpx31 = \"cheap\"", "scalectl.toml:21: provider.prices.cpx31: must be a number"),
         ("cpx31 = 0.0211", "cpx31 = -1.5", "scalectl.toml:21: provider.prices.cpx31: must be a price of 0 or more, in EUR per hour"),
         ("location = \"hel1\"", "region = \"hel1\"", "scalectl.toml:9: provider.region: unknown key"),
+        ("location = \"hel1\"", "locations = [\"hel1\", \"ash\"]",
+         "scalectl.toml:9: provider.locations: the locations are in different network zones (hel1 in eu-central; ash in us-east)"),
+        ("location = \"hel1\"", "locations = [\"hel1\", \"fsn2\"]", "scalectl.toml:9: provider.locations: \"fsn2\" is not a Hetzner location; known: ash, fsn1"),
+        ("location = \"hel1\"", "location = \"hel2\"", "scalectl.toml:9: provider.location: \"hel2\" is not a Hetzner location"),
+        ("location = \"hel1\"", "location = \"hel1\"\nlocations = [\"hel1\", \"nbg1\"]", "provider.locations: give location or locations, not both"),
+        ("location = \"hel1\"", "locations = []", "provider.locations: must list at least one, preferred first"),
     ]
+
+    @Test func locationsAreThePlacesTriedInOrder() throws {
+        let text = Self.config.replacingOccurrences(of: "location = \"hel1\"", with: "locations = [\"nbg1\", \"hel1\", \"fsn1\"]")
+        let configuration = try ConfigLoader.parse(text, file: "/etc/scalectl/scalectl.toml")
+        let settings = try Self.settings(text)
+        #expect(settings.locations == ["nbg1", "hel1", "fsn1"] && settings.location == nil)
+        #expect(configuration.fleet.placements == ["nbg1", "hel1", "fsn1"])
+    }
+
+    /// The real executable refuses locations of two network zones before touching anything (exit 2).
+    @Test func locationsInTwoNetworkZonesExit2() async throws {
+        let directory = try TemporaryDirectory("scalectl-hetzner-zones")
+        defer { directory.remove() }
+        let config = try directory.write("scalectl.toml", Self.config.replacingOccurrences(of: "location = \"hel1\"", with: "locations = [\"hel1\", \"ash\"]"))
+        let result = try await CLI.run(["plan", "--config", config], environment: ["MY_HCLOUD_TOKEN": FakeHetzner.token])
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("hel1 in eu-central; ash in us-east"), "\(result.stderr)")
+    }
 
     @Test(arguments: broken)
     func mistakesNameTheKey(_ mistake: (String, String, String)) throws {

@@ -135,7 +135,7 @@ extension Executor {
                 return .success(node)
             case .failure(let error) where error.isSoldOut:
                 await scope.soldOut.record(choice, error)
-                tried.append("\(choice): \(error.code): \(error.message)")
+                tried.append("\(choice): \(error.answer)")
             case .failure(let error) where error.isQuotaExceeded:
                 var noRoom = error
                 noRoom.message = "the server limit is reached (\(error.message))"

@@ -92,11 +92,17 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     public var outcomeUnknown: Bool { status == nil ? ["timeout", "unreachable"].contains(code) : status == 504 }
 
     public var description: String {
-        var text = "\(provider): \(operation) failed: \(code)"
+        var text = "\(provider): \(operation) failed: \(answer)"
+        if let hint { text += ". \(hint)" }
+        return text
+    }
+
+    /// What the provider answered: `resource_unavailable (HTTP 412): ... [request id ...]`.
+    public var answer: String {
+        var text = code
         if let status { text += " (HTTP \(status))" }
         text += ": \(message)"
         if let requestID { text += " [request id \(requestID)]" }
-        if let hint { text += ". \(hint)" }
         return text
     }
 }
