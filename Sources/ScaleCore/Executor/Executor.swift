@@ -189,7 +189,8 @@ public struct Executor: Sendable {
                 ? "degraded: \(obtained) of \(wanted) \(plan.role) nodes obtained (min \(minimum)); the cloud had no room for \(short)"
                 : "only \(obtained) of \(wanted) \(plan.role) nodes obtained, fewer than min \(minimum); the cloud had no room for \(short)",
             details: details,
-            action: "kept the \(obtained) obtained (the gates checked them); the next run tries the preferred server type again."
+            action: (obtained == 0 ? "obtained none" : "kept the \(obtained) obtained (the gates checked them)")
+                + "; the next run tries the preferred server type again."
                 + " Add server types or locations, or raise the server limit, or go on with fewer (override set)",
             passing: obtained
         )
