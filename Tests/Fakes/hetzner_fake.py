@@ -39,7 +39,8 @@ Server types: the catalog SERVER_TYPES is offered in every location. The faults 
 change that.
 
 Locations: a POST /servers without `location` creates in fsn1 (the API picks one; the fake always this
-one). A server shows where it runs as its top-level `location` ({name, network_zone}; LOCATIONS).
+one). A server shows where it runs as its top-level `location` ({name, network_zone}; LOCATIONS), and so
+does a load balancer (seeded with `location`, by default DEFAULT_LOCATION).
 
 Server limit: the fault `server_limit` (n; null clears it) is the project's limit. A POST /servers while
 the project holds n servers (any status, strangers included, as on Hetzner) answers 403
@@ -560,7 +561,9 @@ class Api:
                             if matches(s["labels"], predicates)]
                 targets.append({"type": "label_selector", "label_selector": dict(target["label_selector"]),
                                 "use_private_ip": target["use_private_ip"], "targets": resolved})
+        location = lb.get("location", DEFAULT_LOCATION)
         return {"id": lb["id"], "name": lb["name"], "labels": {}, "services": lb["services"], "targets": targets,
+                "location": {"name": location, "network_zone": LOCATIONS[location]},
                 "private_net": [{"network": n, "ip": "10.0.255.1"} for n in lb["networks"]]}
 
     def list_balancers(self, query):
@@ -644,6 +647,7 @@ class Api:
         for lb in body.get("load_balancers", []):
             ident = self.s.next_id("lb")
             record = {"id": ident, "name": lb["name"], "targets": [], "networks": lb.get("networks", []),
+                      "location": lb.get("location", DEFAULT_LOCATION),
                       "services": [{"listen_port": p, "protocol": "http"} for p in lb.get("ports", [80])]}
             self.s.balancers[ident] = record
             made["load_balancers"].append(self.balancer_view(record))

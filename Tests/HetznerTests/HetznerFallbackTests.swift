@@ -194,6 +194,20 @@ struct HetznerFallbackTests {
         #expect(creates.map(\.description).sorted() == ["t-frontal-2-1 cpx31 in fsn1: 201", "t-frontal-2-2 cpx31 in fsn1: 201"], "\(creates)")
     }
 
+    /// A balancer in another network zone than the locations: its targets could never join it, so doctor
+    /// fails, naming both zones, hours before the show.
+    @Test func doctorFailsWhenTheBalancerIsInAnotherNetworkZone() async throws {
+        let fleet = try await Fleet.start(seed: false, placement: #"locations = ["nbg1", "hel1"]"#)
+        atEnd { await fleet.stop() }
+        try await fleet.fake.seedFleetImages()
+        try await fleet.fake.seed(["load_balancers": [["name": "t-lb", "location": "ash"]]])
+        let doctor = try await fleet.run("doctor", "--at", HetznerDoctorTests.afternoon)
+        #expect(doctor.status == 1, "\(doctor)")
+        #expect(doctor.stderr.contains(
+            "FAILED   load balancer t-lb: exists (frontal), but t-lb is in network zone us-east (ash), while nbg1 is in eu-central, hel1 is in eu-central"),
+            "\(doctor.stderr)")
+    }
+
     /// The type sold out in the preferred location but orderable in the next: a warning hours before the
     /// show that names the location, not a failure (one server type, so only the location is left).
     @Test func doctorWarnsOfAPreferredLocationSoldOut() async throws {

@@ -55,20 +55,14 @@ extension ConfigLoader {
         return settings
     }
 
-    /// Hetzner's locations and their network zones (docs.hetzner.cloud, "Locations" and "Networks"): a
-    /// load balancer and a private network live in one zone, and only servers of that zone can join them.
-    static let networkZones: [String: String] = [
-        "fsn1": "eu-central", "nbg1": "eu-central", "hel1": "eu-central", "ash": "us-east", "hil": "us-west", "sin": "ap-southeast",
-    ]
-
     /// Every location must be known and in one network zone, or the nodes of one could not join the load
     /// balancer or the network of the others.
     private static func oneNetworkZone(_ locations: [String], table: TOMLReader) throws {
         let key = table.has("locations") ? "locations" : "location"
-        if let unknown = locations.first(where: { networkZones[$0] == nil }) {
-            throw table.error(key, "\"\(unknown)\" is not a Hetzner location; known: \(networkZones.keys.sorted().joined(separator: ", "))")
+        if let unknown = locations.first(where: { HetznerSettings.networkZones[$0] == nil }) {
+            throw table.error(key, "\"\(unknown)\" is not a Hetzner location; known: \(HetznerSettings.networkZones.keys.sorted().joined(separator: ", "))")
         }
-        let zones = Dictionary(grouping: locations) { networkZones[$0] ?? "" }
+        let zones = Dictionary(grouping: locations) { HetznerSettings.networkZones[$0] ?? "" }
         guard zones.count > 1 else { return }
         let text = zones.sorted { $0.key < $1.key }.map { "\($0.value.joined(separator: ", ")) in \($0.key)" }.joined(separator: "; ")
         throw table.error(

@@ -170,6 +170,14 @@ extension Doctor {
                     detail: "there is no load balancer named \(balancer.name) (named by \(roles)) at \(provider.name)",
                     fix: "create it with its services and health checks, or fix roles.\(balancer.roles[0]).load_balancer")
             }
+            let problem = try await calls.call("balancer", "look up load balancer \(balancer.name)") {
+                try await lookup.placementProblem(with: balancer.name)
+            }
+            if let problem {
+                return DoctorCheck(
+                    id: id, title: title, status: .failed, detail: "exists (\(roles)), but \(problem)",
+                    fix: "list only locations of the balancer's network zone in [provider] locations")
+            }
             return DoctorCheck(id: id, title: title, status: .ok, detail: "exists (\(roles))")
         } catch {
             return .failed(id, title, error)

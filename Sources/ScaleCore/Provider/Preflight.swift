@@ -60,4 +60,12 @@ extension QuotaReporting {
 public protocol BalancerLookup: Sendable {
     /// Whether it exists; a missing one is `false`, not an error.
     func balancerExists(_ name: String) async throws -> Bool
+
+    /// Why nodes created where the configuration says could not join the balancer (another network
+    /// zone), or nil when they can or the API does not tell.
+    func placementProblem(with balancer: String) async throws -> String?
+}
+
+extension BalancerLookup {
+    public func placementProblem(with balancer: String) async throws -> String? { nil }
 }

@@ -56,6 +56,19 @@ extension HetznerCloud: ServerTypeAvailability, QuotaReporting, BalancerLookup {
         return ServerQuota(used: all.count, limit: nil, scope: "project")
     }
 
+    /// A load balancer lives in one network zone (its `location.network_zone`); servers of another
+    /// zone cannot be its targets over a network, nor join its network.
+    public func placementProblem(with balancer: String) async throws -> String? {
+        let found = try await loadBalancer(named: balancer, operation: "look up load balancer \(balancer)")
+        guard let zone = found.location?.networkZone else { return nil }
+        let places = settings.locations + (settings.location.map { [$0] } ?? [])
+        let outside = places.filter { HetznerSettings.networkZones[$0] != zone }
+        guard !outside.isEmpty else { return nil }
+        return "\(balancer) is in network zone \(zone) (\(found.location?.name ?? "?")), while "
+            + outside.map { "\($0) is in \(HetznerSettings.networkZones[$0] ?? "an unknown zone")" }.joined(separator: ", ")
+            + ": servers created there could not join it"
+    }
+
     public func balancerExists(_ name: String) async throws -> Bool {
         do {
             _ = try await loadBalancer(named: name, operation: "look up load balancer \(name)")

@@ -111,6 +111,14 @@ enum Hetzner {
         var id: Int
         var name: String
         var targets: [Target]
+        var location: Location?
+    }
+
+    /// `{name, network_zone}`: where a load balancer (or a server) is.
+    struct Location: Decodable {
+        var name: String
+        var networkZone: String?
+        enum CodingKeys: String, CodingKey { case name, networkZone = "network_zone" }
     }
 
     /// `{"error": {"code", "message", "details"}}`.

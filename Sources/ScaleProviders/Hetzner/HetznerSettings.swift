@@ -14,6 +14,12 @@ public struct HetznerSettings: Sendable, Hashable {
 
     public static let defaultEndpoint = URL(string: "https://api.hetzner.cloud/v1")!
 
+    /// Hetzner's locations and their network zones (docs.hetzner.cloud, "Locations" and "Networks"): a
+    /// load balancer and a private network live in one zone, and only servers of that zone can join them.
+    public static let networkZones: [String: String] = [
+        "fsn1": "eu-central", "nbg1": "eu-central", "hel1": "eu-central", "ash": "us-east", "hil": "us-west", "sin": "ap-southeast",
+    ]
+
     /// The API base, such as `https://api.hetzner.cloud/v1`.
     public var endpoint: URL
     /// The environment variable holding the API token (when no `tokenFile` is given).
