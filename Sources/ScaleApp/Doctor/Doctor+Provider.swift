@@ -61,17 +61,16 @@ extension Doctor {
     /// priced. A type that cannot be ordered somewhere is a warning while the role has a choice left
     /// there, hours before the show; a role left with no choice anywhere fails.
     func serverTypeChecks(bundle: ProviderBundle, calls: ProviderCalls, scene: Scene) async -> [DoctorCheck] {
-        let places: [String?] = context.fleet.placements.isEmpty ? [nil] : context.fleet.placements
         var results: [(type: (name: String, roles: [String]), checks: [DoctorCheck])] = []
         for type in serverTypes {
             var perPlace: [DoctorCheck] = []
-            for place in places { perPlace.append(await serverTypeCheck(type, in: place, bundle: bundle, calls: calls, scene: scene)) }
+            for place in context.fleet.places { perPlace.append(await serverTypeCheck(type, in: place, bundle: bundle, calls: calls, scene: scene)) }
             results.append((type, perPlace))
         }
         let usable = Set(results.filter { $0.checks.contains { $0.status != .failed } }.map(\.type.name))
         let prices = context.configuration.provider.billing.prices
         return results.map { type, perPlace in
-            var check = perPlace.count == 1 ? perPlace[0] : Self.merged(perPlace)
+            var check = Self.merged(perPlace)
             if check.status == .failed, perPlace.contains(where: { $0.status != .failed }) { check.status = .warning }
             if check.status == .failed {
                 let fallbacks = type.roles.compactMap { name -> String? in

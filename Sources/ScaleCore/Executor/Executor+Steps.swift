@@ -192,7 +192,7 @@ extension Executor {
                 return .success(node)
             } catch let error as ProviderError {
                 let nameTaken = error.code == ProviderError.nameTakenCode
-                guard (nameTaken || error.isRetryable) && !error.isSoldOut && !error.isQuotaExceeded && attempt < calls.policy.maxAttempts else {
+                guard (nameTaken || error.isRetryable) && attempt < calls.policy.maxAttempts else {
                     if error.code != "circuit_open" { try? await journal.record(.failed(name: spec.name, at: clock.now())) }
                     return .failure(error)
                 }

@@ -313,7 +313,6 @@ actor Tally {
 /// preferred choice).
 actor SoldOut {
     private var answers: [Placement: String] = [:]
-    func contains(_ placement: Placement) -> Bool { answers[placement] != nil }
     func record(_ placement: Placement, _ error: ProviderError) { answers[placement] = answers[placement] ?? error.answer }
     func answer(_ placement: Placement) -> String? { answers[placement] }
 }

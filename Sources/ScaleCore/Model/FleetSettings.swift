@@ -149,9 +149,11 @@ public struct FleetSettings: Sendable, Hashable {
     /// placement before the next type (the type is what the role was sized for; placements in one
     /// network zone are alike).
     public func choices(for role: RoleSettings) -> [Placement] {
-        let places: [String?] = placements.isEmpty ? [nil] : placements
-        return role.serverTypes.flatMap { type in places.map { Placement(serverType: type, location: $0) } }
+        role.serverTypes.flatMap { type in places.map { Placement(serverType: type, location: $0) } }
     }
+
+    /// The places nodes are created in, in order: the placements, or the provider's own choice (nil).
+    public var places: [String?] { placements.isEmpty ? [nil] : placements }
 }
 
 /// A server type in a place (nil: where the provider's settings say).

@@ -208,8 +208,9 @@ public enum Planner {
             let names = (0..<desired).map {
                 NodeName.make(fleet: settings.fleet, role: role.name, event: event, index: $0 + 1)
             }
-            let existing = Set(input.observed.nodes.filter { $0.role == role.name }.map(\.name))
-            return (role: role, names: names, missing: names.filter { !existing.contains($0) })
+            let nodes = input.observed.nodes.filter { $0.role == role.name }
+            let existing = Set(nodes.map(\.name))
+            return (role: role, names: names, nodes: nodes, missing: names.filter { !existing.contains($0) })
         }
         let granted = input.room.map { room in
             allot(room.free, to: wanted.map { (role: $0.role, wanted: $0.names.count, missing: $0.missing.count) })
@@ -227,10 +228,9 @@ public enum Planner {
                         + " \(role.name) gets \(grant) of the \(entry.missing.count) new it needs"
                         + " (priority \(role.priority), min \(role.minimum(of: entry.names.count)))")
             }
-            let nodes = input.observed.nodes.filter { $0.role == role.name }
             return RolePlan(
                 role: role.name, desired: entry.names.count, event: event,
-                steps: upSteps(role: role, names: names, nodes: nodes, input: input),
+                steps: upSteps(role: role, names: names, nodes: entry.nodes, input: input),
                 replacementsUsed: input.replacementsUsed[role.name] ?? 0,
                 shortage: shortage
             )

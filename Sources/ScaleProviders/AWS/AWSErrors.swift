@@ -12,7 +12,7 @@ enum AWSErrors {
 
     /// Codes that retrying right away will not mend, whatever the HTTP status (EC2 may answer a capacity
     /// shortage with a 500).
-    static let finalCodes: Set<String> = ["InsufficientInstanceCapacity", "InstanceLimitExceeded", "VcpuLimitExceeded"]
+    static let finalCodes: Set<String> = ["InsufficientInstanceCapacity", "InsufficientHostCapacity", "InstanceLimitExceeded", "VcpuLimitExceeded"]
 
     /// An error answer: EC2's `<Response><Errors><Error>` or ELBv2's `<ErrorResponse><Error>`.
     static func from(_ response: HTTPResponse, service: AWSService, action: String, operation: String) -> ProviderError {

@@ -67,7 +67,8 @@ enum HetznerFailure {
         }
         if code.isEmpty { code = "http_\(response.status)" }
         let retry: ProviderError.Retry
-        if code == ProviderError.nameTakenCode {
+        if code == ProviderError.nameTakenCode || ProviderError.soldOutCodes.contains(code) || ProviderError.quotaCodes.contains(code) {
+            // Asking again for the same type in the same place does not make room: the caller moves on.
             retry = .no
         } else if response.status == 429 || code == "rate_limit_exceeded" {
             retry = .yes(after: retryAfter(response, now: now))
