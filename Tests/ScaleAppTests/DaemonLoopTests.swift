@@ -24,7 +24,7 @@ struct DaemonLoopTests {
     /// Runs the loop from `start` to `end` and returns when and why it reconciled.
     static func drive(
         events: [Event], from start: String, to end: String, interval: Duration = .seconds(3600),
-        statuses: [ScaleApp.ExitStatus] = [], change: ((Date, Recorder) -> Void)? = nil
+        statuses: [ScaleApp.ExitStatus] = [], runTakes: Duration = .zero, change: ((Date, Recorder) -> Void)? = nil
     ) async throws -> [(Date, String)] {
         let clock = VirtualClock(at(start))
         let recorder = Recorder()
@@ -37,6 +37,7 @@ struct DaemonLoopTests {
             fingerprint: { recorder.calendar.withLock { $0.map { "\($0.id)" }.joined(separator: ",") } },
             reconcile: { reason in
                 recorder.runs.withLock { $0.append((clock.now(), reason)) }
+                clock.advance(to: clock.now() + runTakes)  // no sleeper waits during a run: only time passes
                 return recorder.statuses.withLock { $0.isEmpty ? .ok : $0.removeFirst() }
             },
             logger: TestTools.quietLogger)
@@ -75,6 +76,15 @@ struct DaemonLoopTests {
         // Saturday 28 March is winter time (UTC+1), Sunday 29 March summer time (UTC+2).
         let runs = try await Self.drive(events: [Self.event(1, "2026-03-28"), Self.event(2, "2026-03-29")], from: "2026-03-28T12:00Z", to: "2026-03-30T00:00Z", interval: .seconds(86_400))
         #expect(runs.map { TimeText.iso($0.0) } == ["2026-03-28T12:00:00Z", "2026-03-28T19:15:00Z", "2026-03-28T22:30:00Z", "2026-03-29T18:15:00Z", "2026-03-29T21:30:00Z"])
+    }
+
+    @Test func aWindowThatClosesDuringARunIsActedOnRightAfterIt() async throws {
+        // Every run takes 10 minutes and checks come 10 minutes after the last: the check at 22:25Z
+        // (inside the window, which closes at 22:30Z) ends at 22:35Z. The teardown starts then, not never.
+        let runs = try await Self.drive(
+            events: [Self.event(1, "2026-11-23")], from: "2026-11-23T22:05Z", to: "2026-11-24T06:00Z", interval: .seconds(600), runTakes: .seconds(600))
+        #expect(runs.map { TimeText.iso($0.0) } == ["2026-11-23T22:05:00Z", "2026-11-23T22:25:00Z", "2026-11-23T22:35:00Z"])
+        #expect(runs.last?.1 == "the window of event #1 closes")
     }
 
     @Test func noticesACalendarChangeWithinTheWatchInterval() async throws {

@@ -31,18 +31,20 @@ struct DaemonLoop: Sendable {
         var seen = (try? await fingerprint()) ?? ""
         var reason: String? = "start"
         var lastRun: Date?
+        var decided: Date?
         var retryAt: Date?
         var snapshotAt = nextSnapshot(after: clock.now())
         while !Task.isCancelled {
             if let why = reason {
                 logger.info("Reconciling", metadata: ["daemon.reason": "\(why)"])
+                decided = clock.now()
                 let status = await reconcile(why)
                 lastRun = clock.now()
                 retryAt = status == .locked ? clock.now() + lockRetry : nil
                 reason = nil
             }
             let (windows, overrides) = try await schedule()
-            var wake = Schedule.nextWake(now: clock.now(), windows: windows, overrides: overrides, lastRun: lastRun, interval: interval)
+            var wake = Schedule.nextWake(now: clock.now(), decided: decided, windows: windows, overrides: overrides, lastRun: lastRun, interval: interval)
             if let retryAt, retryAt < wake?.at ?? .distantFuture { wake = Schedule.Wake(at: retryAt, reason: .interval) }
             await nextWake(wake)
             while reason == nil {

@@ -36,10 +36,15 @@ public enum Schedule {
 
     /// The next wake: the next transition, or sooner the next periodic check while a window covers
     /// `now`; nil when nothing is scheduled (wait for the calendar to change).
+    ///
+    /// `decided` is when the last run read the schedule (its start). A transition between then and `now`
+    /// (a window that closed while that run was still ensuring it) is due at once: the last run decided
+    /// without it, and no later transition may come to correct that.
     public static func nextWake(
-        now: Date, windows: [Window], overrides: [Override], lastRun: Date?, interval: Duration
+        now: Date, decided: Date? = nil, windows: [Window], overrides: [Override], lastRun: Date?, interval: Duration
     ) -> Wake? {
-        let transition = transitions(windows: windows, overrides: overrides, after: now).first
+        let transition = transitions(windows: windows, overrides: overrides, after: min(decided ?? now, now)).first
+            .map { Wake(at: max($0.at, now), reason: $0.reason) }
         guard windows.contains(where: { $0.covers(now) }) else { return transition }
         let periodic = Wake(at: max(now, (lastRun ?? now) + interval), reason: .interval)
         guard let transition else { return periodic }
