@@ -44,12 +44,12 @@ $(VENV)/.installed: scripts/test-requirements.txt
 	touch $@
 
 # Suites run in parallel: executor and coordinator tests run on virtual time, end-to-end tests wait for
-# conditions, not for time. The suites whose subject is wall-clock time itself (the daemon's window edges,
+# conditions, not for time. The suites whose subject is wall-clock time itself (the daemon's window edges and leases,
 # real Celery workers joining a broker, the browser page, the seeded fault campaign, HTTP and probe
 # timeouts, a shared poll's cancellation) run afterwards, one at a time, so a loaded machine cannot starve them.
 # At most TEST_WIDTH tests at a time: as fast as all at once on 2 cores (91.6 s against 95.9 s for 298
 # tests), without a start where every test launches its servers together.
-REALTIME_SUITES := DaemonTests|CeleryReadinessTests|PageTests|HetznerCampaignTests|HTTPClientTests|ProbeTests|SharedPollCancellationTests
+REALTIME_SUITES := DaemonTests|FailoverTests|CeleryReadinessTests|PageTests|HetznerCampaignTests|HTTPClientTests|ProbeTests|SharedPollCancellationTests
 TEST_WIDTH ?= 24
 test: build venv test-deps
 	$(SWIFT) test --skip '$(REALTIME_SUITES)' --experimental-maximum-parallelization-width $(TEST_WIDTH)

@@ -138,6 +138,32 @@ extension Store {
             }
         }
 
+        migrator.registerMigration("Create the leader lease") { db in
+            // One row per fleet, kept when released so the epoch only grows.
+            try db.create(table: "lease") { t in
+                t.primaryKey("fleet", .text)
+                t.column("host", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("processStart", .integer)
+                t.column("command", .text).notNull()
+                t.column("epoch", .integer).notNull()
+                t.column("since", .datetime).notNull()
+                t.column("expires", .datetime).notNull()
+            }
+            // Every controller that claimed the lease lately: the leader and those standing by.
+            try db.create(table: "controller") { t in
+                t.column("fleet", .text).notNull()
+                t.column("host", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("processStart", .integer)
+                t.column("command", .text).notNull()
+                t.column("seen", .datetime).notNull()
+                t.primaryKey(["fleet", "host", "pid"])
+            }
+            // The lease epoch a run's lock was taken under: a lock from an older epoch is stale.
+            try db.alter(table: "runLock") { t in t.add(column: "epoch", .integer) }
+        }
+
         return migrator
     }
 }

@@ -12,6 +12,8 @@ struct LockRecord: Codable, FetchableRecord, PersistableRecord {
     var processStart: Int64?
     var since: Date
     var heartbeat: Date
+    /// The lease epoch the run was started under (nil: a controller from before leases).
+    var epoch: Int64?
 
     var holder: LockHolder {
         LockHolder(
@@ -27,7 +29,8 @@ extension Store {
     /// Takes the fleet's lock and opens a run, in one transaction.
     ///
     /// A lock held by a process of this host that no longer exists (or by another host whose heartbeat
-    /// stopped) is taken over: its run and unfinished steps are marked interrupted.
+    /// stopped) is taken over: its run and unfinished steps are marked interrupted. So is a lock taken under
+    /// an older lease epoch than the one this process leads under: its leader lost the lease.
     /// - Throws: ``LockHeld`` when a live run holds the lock.
     public func startRun(command: String, at pretended: Date) async throws -> RunStart {
         let pid = getpid()
@@ -36,7 +39,7 @@ extension Store {
         return try await write { [self] db in
             var takenOver: LockHolder?
             if let lock = try LockRecord.fetchOne(db, key: fleet) {
-                guard Store.isStale(lock, host: host, now: now) else { throw LockHeld(fleet: fleet, holder: lock.holder) }
+                guard Store.isStale(lock, host: host, now: now) || supersedes(lock.epoch) else { throw LockHeld(fleet: fleet, holder: lock.holder) }
                 takenOver = lock.holder
                 try lock.delete(db)
                 try markInterrupted(runID: lock.runID, at: now, db: db)
@@ -48,7 +51,8 @@ extension Store {
             guard let runID = run.id else { throw StoreError("the run row got no id") }
             try LockRecord(
                 fleet: fleet, runID: runID, command: command, pid: pid, host: host,
-                processStart: ChildProcess.startTicks(of: pid).map(Int64.init), since: now, heartbeat: now
+                processStart: ChildProcess.startTicks(of: pid).map(Int64.init), since: now, heartbeat: now,
+                epoch: fence.withLock { $0?.epoch }
             ).insert(db)
             return RunStart(runID: runID, takenOver: takenOver)
         }
@@ -69,10 +73,6 @@ extension Store {
 
     static func isStale(_ lock: LockRecord, host: String, now: Date) -> Bool {
         guard lock.host == host else { return now.timeIntervalSince(lock.heartbeat) > remoteLockExpiry }
-        guard ChildProcess.isAlive(lock.pid) else { return true }
-        if let recorded = lock.processStart, let actual = ChildProcess.startTicks(of: lock.pid) {
-            return UInt64(recorded) != actual
-        }
-        return false
+        return isGone(ControllerID(host: lock.host, pid: lock.pid, processStart: lock.processStart.map(UInt64.init)))
     }
 }

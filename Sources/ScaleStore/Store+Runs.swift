@@ -49,8 +49,10 @@ struct StepRecord: Codable, FetchableRecord, MutablePersistableRecord {
 }
 
 extension Store {
+    /// Writes a step as it starts: for a mutation, its intent. Fenced: see ``checkFence(_:)``.
     public func begin(_ step: StepEntry, at instant: Date) async throws -> Int64 {
         try await write { [self] db in
+            try checkFence(db)
             var record = StepRecord(
                 id: nil, runId: step.runID, role: step.role, kind: step.kind, target: step.target, detail: step.detail,
                 startedAt: instant, endedAt: nil, outcome: StepOutcome.running.rawValue, error: nil)
@@ -68,7 +70,10 @@ extension Store {
     }
 
     public func record(_ entry: LedgerEntry) async throws {
-        try await write { [self] db in try self.apply(entry, db: db) }
+        try await write { [self] db in
+            if case .intent = entry { try checkFence(db) }
+            try self.apply(entry, db: db)
+        }
     }
 
     /// Closes a run and releases the fleet's lock. Runs start and end in real time, whatever `--at` pretends.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ScaleCore
 import ScaleSQLite
+import Synchronization
 
 /// The SQLite database: calendar, overrides, journal of runs and steps, node ledger and the run lock.
 ///
@@ -11,6 +12,8 @@ public final class Store: StateStore {
     public let database: any DatabaseWriter
     /// Runs, locks and the ledger are kept per fleet; the calendar is shared by the file.
     public let fleet: String
+    /// The lease this process leads under, once a claim led: every journal step checks it (fencing).
+    let fence = Mutex<Lease?>(nil)
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///

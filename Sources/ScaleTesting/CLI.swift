@@ -46,7 +46,9 @@ public enum CLI {
 public final class CLIProcess: Sendable {
     private let process: Process
     private let output = Mutex<(stdout: String, stderr: String)>(("", ""))
-    private let done = Mutex<[CheckedContinuation<Void, Never>]?>([])
+    /// How many of the three ends (stdout, stderr, the exit) are still to come, and who waits for them
+    /// (nil once they all came).
+    private let done = Mutex<(pending: Int, waiting: [CheckedContinuation<Void, Never>]?)>((3, []))
 
     public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIProcess {
         let process = Process()
@@ -59,33 +61,23 @@ public final class CLIProcess: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
-        stdout.fileHandleForReading.readabilityHandler = { file in
-            let data = file.availableData
-            handle.output.withLock { $0.stdout += String(decoding: data, as: UTF8.self) }
-        }
-        stderr.fileHandleForReading.readabilityHandler = { file in
-            let data = file.availableData
-            handle.output.withLock { $0.stderr += String(decoding: data, as: UTF8.self) }
-        }
-        process.terminationHandler = { _ in
-            // Drain what is left in the pipes before declaring the output complete.
-            let restOut = stdout.fileHandleForReading.readDataToEndOfFile()
-            let restErr = stderr.fileHandleForReading.readDataToEndOfFile()
-            stdout.fileHandleForReading.readabilityHandler = nil
-            stderr.fileHandleForReading.readabilityHandler = nil
-            handle.output.withLock {
-                $0.stdout += String(decoding: restOut, as: UTF8.self)
-                $0.stderr += String(decoding: restErr, as: UTF8.self)
-            }
-            let waiting = handle.done.withLock { waiting -> [CheckedContinuation<Void, Never>] in
-                let list = waiting ?? []
-                waiting = nil
-                return list
-            }
-            waiting.forEach { $0.resume() }
-        }
+        // The output is complete when both pipes reached their end and the process exited.
+        process.terminationHandler = { _ in handle.arrive() }
         try process.run()
+        PipeDrain.start(stdout, chunk: { data in handle.output.withLock { $0.stdout += String(decoding: data, as: UTF8.self) } }, end: handle.arrive)
+        PipeDrain.start(stderr, chunk: { data in handle.output.withLock { $0.stderr += String(decoding: data, as: UTF8.self) } }, end: handle.arrive)
         return handle
+    }
+
+    /// One of the three ends (stdout, stderr, the exit); after the last, `finish` returns.
+    private func arrive() {
+        let waiting = done.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.pending -= 1
+            guard state.pending == 0 else { return [] }
+            defer { state.waiting = nil }
+            return state.waiting ?? []
+        }
+        waiting.forEach { $0.resume() }
     }
 
     private init(_ process: Process) { self.process = process }
@@ -127,9 +119,9 @@ public final class CLIProcess: Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         await withCheckedContinuation { continuation in
-            let alreadyDone = done.withLock { waiting -> Bool in
-                guard waiting != nil else { return true }
-                waiting!.append(continuation)
+            let alreadyDone = done.withLock { state -> Bool in
+                guard state.waiting != nil else { return true }
+                state.waiting?.append(continuation)
                 return false
             }
             if alreadyDone { continuation.resume() }

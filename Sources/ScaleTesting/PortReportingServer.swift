@@ -47,26 +47,20 @@ public final class PortReportingServer: Sendable {
         }
         let line: String? = await withCheckedContinuation { continuation in
             firstLine.value.withLock { $0.continuation = continuation }
-            stdout.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                guard !data.isEmpty else {
-                    handle.readabilityHandler = nil
-                    report(nil)
-                    return
-                }
-                let text = firstLine.value.withLock { state -> String? in
-                    guard !state.reported else { return nil }
-                    state.text += String(decoding: data, as: UTF8.self)
-                    return state.text.contains("\n") ? String(state.text.prefix { $0 != "\n" }) : nil
-                }
-                if let text { report(text) }
-            }
             do {
                 try process.run()
             } catch {
                 report(nil)
                 return
             }
+            PipeDrain.start(stdout, chunk: { data in
+                let text = firstLine.value.withLock { state -> String? in
+                    guard !state.reported else { return nil }
+                    state.text += String(decoding: data, as: UTF8.self)
+                    return state.text.contains("\n") ? String(state.text.prefix { $0 != "\n" }) : nil
+                }
+                if let text { report(text) }
+            }, end: { report(nil) })
             // Bounds the wait: a server that never reports is killed, which ends its stdout.
             Task { [process] in
                 try? await Task.sleep(for: timeout)

@@ -102,7 +102,7 @@ struct CrashAndLockTests {
         #expect(refused.status == 3, "\(refused)")
         first.signal(SIGTERM)
         #expect(try await first.finish().status != 3, "the first run was the one holding the lock")
-        #expect(refused.stderr.contains("another run holds the lock of fleet t: `scalectl up` (run #"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("another controller leads fleet t: `scalectl up` (pid \(first.pid) on "), "\(refused.stderr)")
         #expect(refused.stderr.contains("Nothing was changed"))
     }
 

@@ -32,6 +32,9 @@ public final class AppContext: Sendable {
     let environment: [String: String]
     private let built = Mutex<ProviderBundle?>(nil)
     private let learned = Mutex<LeadEstimate?>(nil)
+    /// What this process holds the leader lease as between runs: nil for a one-shot command (it gives the
+    /// lease up after its run), `daemon` for the daemon, which keeps it.
+    let leaseCommand = Mutex<String?>(nil)
 
     /// The fleet's settings as configured (with `lead = "auto"`, the configured lead; see ``fleetNow()``).
     public var fleet: FleetSettings { configuration.fleet }
@@ -122,6 +125,9 @@ public final class AppContext: Sendable {
             alerts: alerts, prober: Prober(http: .shared),
             progress: ConsoleProgress(console: console, clock: clock, zone: fleet.timeZone), clock: clock, logger: logger)
         coordinator.historyKeep = configuration.historyKeep
+        if let leases = store as? any LeaseStore {
+            coordinator.leasing = Leasing(store: leases, ttl: configuration.lease, command: leaseCommand.withLock { $0 })
+        }
         coordinator.keepScaleUps = LeadAdvice.window
         return coordinator
     }

@@ -15,7 +15,7 @@ public enum ExitStatus: Int32, Sendable {
     /// The status for an error that ended a command.
     public static func of(_ error: any Error) -> ExitStatus {
         switch error {
-        case is LockHeld: .locked
+        case is LockHeld, is LeaseHeld, is LeaseLost: .locked
         case is ConfigError, is InputError, is TimeTextError, is StoreError: .usage
         default: .failed
         }

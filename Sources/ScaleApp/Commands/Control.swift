@@ -32,8 +32,8 @@ public struct Control: Sendable {
         let dedupe = coordinator.alerts.settings.dedupe
         coordinator.notices = { notice in
             switch notice {
-            case .tookOverLock(let dead):
-                console.problem("warning: took over the lock of \(dead.description), whose process is gone; that run is marked interrupted")
+            case .tookOverLock, .tookOverLease:
+                console.problem(notice.takeoverWarning)
             case .acting(let runID, let plan):
                 console.line("\(command.rawValue) (run #\(runID)): \(plan.mode == .up ? "ensuring the fleet" : "tearing down"): \(plan.reason)")
             case .alerted(let deliveries):
@@ -101,5 +101,19 @@ public struct ControlOutcome: Sendable {
         self.init(
             status: status, runID: result.runID, plan: result.plan, report: result.report, observation: result.observation,
             calls: result.calls)
+    }
+}
+
+extension RunNotice {
+    /// What a person reads when a run took over from a controller that is gone.
+    var takeoverWarning: String {
+        switch self {
+        case .tookOverLock(let dead):
+            "warning: took over the lock of \(dead.description), whose process is gone; that run is marked interrupted"
+        case .tookOverLease(let lost):
+            "warning: took the lead of this fleet from \(lost.description), which stopped renewing its lease; this controller resumes from the journal"
+        default:
+            ""
+        }
     }
 }

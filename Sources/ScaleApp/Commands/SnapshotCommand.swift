@@ -21,8 +21,8 @@ public struct SnapshotRun: Sendable {
         let dedupe = coordinator.alerts.settings.dedupe
         coordinator.notices = { notice in
             switch notice {
-            case .tookOverLock(let dead):
-                console.problem("warning: took over the lock of \(dead.description), whose process is gone; that run is marked interrupted")
+            case .tookOverLock, .tookOverLease:
+                console.problem(notice.takeoverWarning)
             case .alerted(let deliveries):
                 AlertOutput.show(deliveries, console: console, zone: zone, dedupe: dedupe)
             case .acting:

@@ -39,6 +39,21 @@ public struct StatusReport: Sendable {
             var error: String?
         }
 
+        struct LeaderOutput: Encodable {
+            var holder: String
+            var command: String
+            var since: Date
+            var epoch: Int64
+            var expires: Date
+            /// False when the lease ran out: nobody leads until a controller claims it.
+            var live: Bool
+        }
+
+        struct StandbyOutput: Encodable {
+            var holder: String
+            var seen: Date
+        }
+
         var fleet: String
         var provider: String
         var now: Date
@@ -46,6 +61,8 @@ public struct StatusReport: Sendable {
         var next: Nullable<WindowOutput>
         var roles: [String: RoleOutput]
         var lock: Nullable<String>
+        var leader: Nullable<LeaderOutput>
+        var standby: [StandbyOutput]
         var lastRun: Nullable<LastRun>
         var overrides: [String]
         var lead: LeadAdvice
@@ -106,10 +123,18 @@ public struct StatusReport: Sendable {
             roles[name] = Output.RoleOutput(desired: desired, loadBalancer: settings?.loadBalancer, nodes: outputs)
         }
         let last = try await context.store.history(limit: 1).first?.run
+        let lease = context.configuration.lease
+        let leadership = try await (context.store as? any LeaseStore)?.leadership(seenSince: Date() - lease)
+        let leader = leadership?.lease
         return Output(
             fleet: fleet.fleet, provider: try context.provider.name, now: input.now, window: Nullable(window.map(WindowOutput.init)),
             next: Nullable(windows.first { $0.start > input.now }.map(WindowOutput.init)), roles: roles,
             lock: Nullable(try await context.store.lockHolder()?.description),
+            leader: Nullable(leader.map {
+                Output.LeaderOutput(holder: $0.holder.description, command: $0.command, since: $0.since, epoch: $0.epoch, expires: $0.expires, live: $0.isLive(at: Date()))
+            }),
+            standby: (leadership?.controllers ?? []).filter { $0.controller != leader?.holder && $0.command == "daemon" }
+                .map { Output.StandbyOutput(holder: $0.controller.description, seen: $0.seen) },
             lastRun: Nullable(last.map { run in
                 Output.LastRun(
                     id: run.id, command: run.command, outcome: run.outcome.rawValue, at: run.at,
@@ -152,6 +177,13 @@ public struct StatusReport: Sendable {
                 lines.append(line)
             }
         }
+        if let leader = output.leader.value {
+            let who = leader.command == "daemon" ? "the daemon" : "`scalectl \(leader.command)`"
+            lines.append(leader.live
+                ? "leader: \(who), \(leader.holder), since \(TimeText.local(leader.since, zone: zone)) (lease epoch \(leader.epoch), until \(TimeText.local(leader.expires, zone: zone)))"
+                : "leader: none (the last, \(who) \(leader.holder) at epoch \(leader.epoch), let its lease run out at \(TimeText.local(leader.expires, zone: zone)))")
+        }
+        for standby in output.standby { lines.append("standby: the daemon, \(standby.holder), seen \(TimeText.local(standby.seen, zone: zone))") }
         if let lock = output.lock.value { lines.append("running now: \(lock)") }
         if let run = output.lastRun.value {
             lines.append("last run: #\(run.id) \(run.command) \(run.outcome) at \(TimeText.local(run.at, zone: zone))"

@@ -67,6 +67,10 @@ public enum ConfigLoader {
         guard historyKeep >= .seconds(86_400) else {
             throw controller.error("history_keep", "\(DurationText.format(historyKeep)) is too short: keep at least 1d of history (90d is the default)")
         }
+        let lease = try controller.duration("lease") ?? .seconds(30)
+        guard lease >= .seconds(3) else {
+            throw controller.error("lease", "\(DurationText.format(lease)) is too short: a lease is renewed every third of it; use at least 3s (30s is the default)")
+        }
         try controller.finish()
 
         guard var providerTable = try root.table("provider") else {
@@ -140,6 +144,7 @@ public enum ConfigLoader {
             leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon, alerts: alerts)
         configuration.snapshotGBMonth = snapshotPrice
         configuration.historyKeep = historyKeep
+        configuration.lease = lease
         configuration.calendar = calendar
         return configuration
     }

@@ -65,6 +65,9 @@ public struct Configuration: Sendable {
     /// `[controller] history_keep`: runs, steps and settled alerts older than this are pruned (the node
     /// ledger and the scale-ups the lead is learned from are kept).
     public var historyKeep: Duration = .seconds(90 * 86_400)
+    /// `[controller] lease`: how long the leader lease lasts unrenewed (renewed every third of it). A
+    /// standby takes over within this after the leader dies.
+    public var lease: Duration = .seconds(30)
     /// `[calendar]`: subscribed feeds.
     public var calendar = CalendarSettings()
 

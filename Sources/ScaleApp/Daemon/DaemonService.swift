@@ -15,6 +15,7 @@ public struct Daemon: Sendable {
         self.context = context
         self.control = control
         metrics = Metrics(fleet: context.fleet.fleet, roles: context.fleet.roles.map(\.name))
+        context.leaseCommand.withLock { $0 = "daemon" }  // kept between runs, not given up after each
     }
 
     /// One reconcile as the daemon runs it: the lead learned afresh, the outcome recorded in the metrics,
@@ -26,6 +27,8 @@ public struct Daemon: Sendable {
             let outcome = try await control.perform(.reconcile)
             await metrics.record(outcome, took: (ContinuousClock.now - started).timeInterval, at: context.clock.now())
             return outcome.status
+        } catch is LeaseHeld {
+            return .ok  // standing by: ``Leadership`` says so when it changes
         } catch {
             let status = ExitStatus.of(error)
             context.console.problem("daemon: \(error)")
@@ -35,7 +38,7 @@ public struct Daemon: Sendable {
     }
 
     public func run(metricsAddress: String?) async throws -> ExitStatus {
-        var services: [any Service] = [Controller(daemon: self)]
+        var services: [any Service] = [Leadership(daemon: self), Controller(daemon: self)]
         if let address = metricsAddress ?? context.configuration.daemon.metrics {
             let context = self.context
             let console = context.console
@@ -97,9 +100,11 @@ public struct Daemon: Sendable {
                 },
                 fingerprint: {
                     await CalendarSync.runIfDue(context: context)  // feeds due for a sync change the calendar first
-                    return try await context.store.calendarFingerprint()
+                    // Taking the lead changes it too: the new leader runs at once, resuming from the journal.
+                    return try await context.store.calendarFingerprint() + "|lead \(await metrics.leadEpoch.map(String.init) ?? "-")"
                 },
-                reconcile: { [daemon] _ in await daemon.reconcileOnce() },
+                // Only ``Leadership`` takes the lead (and says so): a daemon standing by does not run.
+                reconcile: { [daemon] _ in await daemon.metrics.leadEpoch == nil ? .ok : await daemon.reconcileOnce() },
                 nextWake: { [metrics] wake in await metrics.setNextTransition(wake?.at) },
                 logger: context.logger)
             loop.snapshotTimes = Dictionary(uniqueKeysWithValues: context.fleet.roles.compactMap { role in
@@ -107,6 +112,7 @@ public struct Daemon: Sendable {
             })
             loop.zone = context.fleet.timeZone
             loop.takeSnapshots = { [daemon] roles in
+                guard await daemon.metrics.leadEpoch != nil else { return .ok }  // the leader takes them
                 do {
                     return try await SnapshotRun(context: context, extraChannels: daemon.control.extraChannels).run(roles: roles)
                 } catch {

@@ -14,6 +14,11 @@ actor Metrics {
     private var errors: [String: Int] = [:]
     private var rateRemaining: Int?
     private var nextTransition: Date?
+    private var leading: Bool?
+    /// The epoch this controller leads under, nil while it stands by.
+    private(set) var leadEpoch: Int64?
+    private var leaseRenewals = 0
+    private var leaseFailures = 0
 
     /// - Parameter roles: the configured roles, shown (with zeros) even before any run.
     init(fleet: String, roles: [String]) {
@@ -49,6 +54,19 @@ actor Metrics {
     }
 
     func setNextTransition(_ instant: Date?) { nextTransition = instant }
+
+    /// One claim of the leader lease, or nil when it failed.
+    func recordLease(_ claim: LeaseClaim?) {
+        if let claim {
+            leading = claim.isLeading
+            leadEpoch = claim.isLeading ? claim.lease.epoch : nil
+            leaseRenewals += 1
+        } else {
+            leaseFailures += 1
+        }
+    }
+
+    func stoppedLeading() { leadEpoch = nil }
 
     /// The Prometheus text exposition (version 0.0.4).
     func render() -> String {
@@ -88,6 +106,11 @@ actor Metrics {
         if let rateRemaining {
             family("scalectl_rate_limit_remaining", "gauge", "Requests left in the provider's budget when last seen.", [([], Double(rateRemaining))])
         }
+        if let leading {
+            family("scalectl_leader", "gauge", "1 when this controller leads the fleet, 0 when it stands by.", [([], leading ? 1 : 0)])
+        }
+        family("scalectl_lease_renewals_total", "counter", "Claims of the leader lease that the database answered.", [([], Double(leaseRenewals))])
+        family("scalectl_lease_failures_total", "counter", "Claims of the leader lease that failed (the database did not answer).", [([], Double(leaseFailures))])
         if let nextTransition {
             family("scalectl_next_transition_timestamp_seconds", "gauge", "When the daemon acts next (Unix time).", [([], nextTransition.timeIntervalSince1970)])
         }

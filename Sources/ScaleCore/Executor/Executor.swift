@@ -258,6 +258,8 @@ public struct Executor: Sendable {
         let id: Int64
         do {
             id = try await journal.begin(entry, at: clock.now())
+        } catch let lost as LeaseLost {
+            throw StepFailure(role: role, step: kind, summary: "\(lost)", action: "did not \(detail): another controller leads now")
         } catch {
             throw StepFailure(
                 role: role, step: kind, summary: "could not write the journal before \(detail): \(error)",

@@ -5,6 +5,8 @@ import Logging
 public enum RunNotice: Sendable {
     /// The lock of a run whose process is gone was taken over; that run is marked interrupted.
     case tookOverLock(LockHolder)
+    /// The leader lease was taken over from a controller that stopped renewing it.
+    case tookOverLease(Lease)
     /// The plan changes the fleet and its steps start now.
     case acting(runID: Int64, plan: Plan)
     /// Alerts went out (or were suppressed, or failed) on these channels.
@@ -54,6 +56,8 @@ public struct RunCoordinator: Sendable {
     /// keeping the last `keepScaleUps` scale-ups the lead is learned from.
     public var historyKeep: Duration?
     public var keepScaleUps = 50
+    /// The leader lease each run takes first (nil: none, for tests of one controller on virtual time).
+    public var leasing: Leasing?
     /// Called as each step starts; fault-injection tests end the process there.
     public var crashPoint: @Sendable (String) -> Void = { _ in }
     /// Told what happens as it happens.
@@ -182,7 +186,25 @@ public struct RunCoordinator: Sendable {
     }
 
     /// ``withRun(_:_:)`` for a job that is not one of the fleet commands (`snapshot`): the same lock and closing.
+    /// First the leader lease, when ``leasing`` is set: another leader means ``LeaseHeld`` and nothing
+    /// changed; a one-shot command gives the lease up when its run ends.
     public func withRun(named command: String, _ body: (Int64) async throws -> RunResult) async throws -> RunResult {
+        guard let leasing else { return try await withLock(command, body) }
+        let claim = try await leasing.store.claimLease(leasing.controller, command: leasing.command ?? command, ttl: leasing.ttl)
+        guard case .leading(_, let previous) = claim else { throw LeaseHeld(fleet: fleet.fleet, leader: claim.lease) }
+        if let previous { notices(.tookOverLease(previous)) }
+        let release = { if leasing.command == nil { try? await leasing.store.releaseLease(leasing.controller) } }
+        do {
+            let result = try await withLock(command, body)
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    private func withLock(_ command: String, _ body: (Int64) async throws -> RunResult) async throws -> RunResult {
         let start = try await store.startRun(command: command, at: clock.now())
         if let dead = start.takenOver { notices(.tookOverLock(dead)) }
         if let historyKeep {
@@ -197,6 +219,16 @@ public struct RunCoordinator: Sendable {
                     while true {
                         try await Task.sleep(for: heartbeat)
                         try? await store.refreshLock(runID: start.runID)
+                    }
+                }
+                if let leasing {
+                    // Renewed while the run goes on; a renewal that finds another leader leaves the fence
+                    // armed with the lost lease, so the run's next step stops.
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: leasing.ttl / 3)
+                            _ = try? await leasing.store.claimLease(leasing.controller, command: leasing.command ?? command, ttl: leasing.ttl)
+                        }
                     }
                 }
                 defer { group.cancelAll() }
