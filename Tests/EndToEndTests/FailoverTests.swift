@@ -52,4 +52,29 @@ struct FailoverTests {
         #expect(down.status == 0, "\(down)")
         #expect(try await fleet.nodes(at: TimeText.iso(Date())).values.allSatisfy(\.isEmpty), "nothing left billing")
     }
+
+    @Test func aLeaderKilledInTheMiddleOfTearingDownLeavesNothingBilling() async throws {
+        let fleet = try TestFleet(
+            lead: "10m", margin: "1s", extraController: "lease = \"3s\"", extraRoles: "\n[daemon]\ninterval = \"1s\"\nwatch = \"200ms\"")
+        atEnd { await fleet.cleanUp() }
+        // The leader kills itself (SIGKILL) as it starts deleting the second node of the teardown.
+        let first = try fleet.start("daemon", environment: ["SCALECTL_CRASH_AT": "delete:2", "SCALECTL_CRASH_ARMED": "yes"])
+        try await first.waitForOutput("daemon: leading fleet t")
+        let second = try fleet.start("daemon")
+        try await second.waitForOutput("daemon: standing by")
+
+        // A short event whose window is open now: the leader builds the fleet, then tears it down.
+        let end = Date().addingTimeInterval(12).rounded()
+        #expect(try await fleet.run("calendar", "add", "--name", "Flash", "--start", TimeText.iso(end - 6), "--end", TimeText.iso(end)).status == 0)
+        try await first.waitForOutput("reconcile: done", timeout: .seconds(60))
+        let killed = try await first.finish(timeout: .seconds(60))
+        #expect(killed.signal == SIGKILL && killed.stdout.contains("tearing down"), "\(killed)")
+
+        // The standby takes the lead and finishes the teardown; the provider lists nothing of the fleet.
+        try await second.waitForOutput("none left", timeout: .seconds(60))
+        #expect(try await fleet.nodes(at: TimeText.iso(Date())).values.allSatisfy(\.isEmpty), "nothing left billing")
+        #expect(!second.stdout.contains("creating"), "the standby created nothing")
+        second.signal(SIGTERM)
+        #expect(try await second.finish(timeout: .seconds(30)).status == 0)
+    }
 }
