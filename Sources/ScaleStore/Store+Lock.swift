@@ -22,7 +22,7 @@ struct LockRecord: Codable, FetchableRecord, PersistableRecord {
 
 extension Store {
     /// A holder on another host is presumed dead when its heartbeat is older than this.
-    public static let remoteLockExpiry: TimeInterval = 300
+    public static let remoteLockExpiry = LockHolder.remoteExpiry
 
     /// Takes the fleet's lock and opens a run, in one transaction.
     ///
@@ -68,11 +68,6 @@ extension Store {
     }
 
     static func isStale(_ lock: LockRecord, host: String, now: Date) -> Bool {
-        guard lock.host == host else { return now.timeIntervalSince(lock.heartbeat) > remoteLockExpiry }
-        guard ChildProcess.isAlive(lock.pid) else { return true }
-        if let recorded = lock.processStart, let actual = ChildProcess.startTicks(of: lock.pid) {
-            return UInt64(recorded) != actual
-        }
-        return false
+        lock.holder.isStale(seenFrom: host, now: now)
     }
 }
