@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "ScaleAlertsTests", dependencies: ["ScaleAlerts", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ScaleTesting", "ScaleProviders", "ScaleSim", "ScaleStore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ScaleTesting", "ScaleProviders", "ScaleSim", "ScaleStore", "ScalePostgres", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
     ],

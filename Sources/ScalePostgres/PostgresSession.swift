@@ -13,6 +13,8 @@ actor PostgresSession {
     let logger: Logger
     private var connection: PostgresConnection?
     private var nextID = 0
+    /// Whether this process brought the schema up to date already.
+    private var migrated = false
     private var held = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
@@ -32,6 +34,10 @@ actor PostgresSession {
         defer { release() }
         let connection = try await connected()
         do {
+            if !migrated {
+                try await SQL(connection: connection, logger: logger).transaction { sql in try await PostgresMigrations.migrate(sql) }
+                migrated = true
+            }
             return try await body(connection)
         } catch {
             if connection.isClosed { self.connection = nil }

@@ -13,15 +13,22 @@ public final class PostgresStore: StateStore, FeedStore {
     public let location: PostgresLocation
     let session: PostgresSession
 
-    /// Connects to `location` and brings its schema up to date (the migrations run once, under an
-    /// advisory lock, whoever starts at the same time).
-    /// - Throws: ``PostgresStoreError`` naming the database (never its password) when it cannot be
-    ///   reached, refuses the login, or cannot be migrated.
-    public init(location: PostgresLocation, fleet: String, logger: Logger) async throws {
+    /// A store of `fleet` in the database at `location`. Nothing is connected yet: the first call connects
+    /// and brings the schema up to date (the migrations run once, under an advisory lock, whoever starts
+    /// at the same time); ``open(location:fleet:logger:)`` does it at once.
+    public init(location: PostgresLocation, fleet: String, logger: Logger) {
         self.location = location
         self.fleet = fleet
         session = PostgresSession(location: location, logger: logger)
-        try await write { sql in try await PostgresMigrations.migrate(sql) }
+    }
+
+    /// Connects to `location` and brings its schema up to date.
+    /// - Throws: ``PostgresStoreError`` naming the database (never its password) when it cannot be
+    ///   reached, refuses the login, or cannot be migrated.
+    public static func open(location: PostgresLocation, fleet: String, logger: Logger) async throws -> PostgresStore {
+        let store = PostgresStore(location: location, fleet: fleet, logger: logger)
+        try await store.read { _ in }
+        return store
     }
 
     /// Closes the connection. Calls after it connect again.

@@ -35,7 +35,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
         func open(_ fleet: String = "m") async throws -> any StateStore {
             if let sqlitePath { return try Store(path: sqlitePath, fleet: fleet) }
-            return try await PostgresStore(location: postgres!, fleet: fleet, logger: TestTools.quietLogger)
+            return try await PostgresStore.open(location: postgres!, fleet: fleet, logger: TestTools.quietLogger)
         }
     }
 }

@@ -18,7 +18,7 @@ struct PostgresStoreTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<6 {
                 group.addTask {
-                    let store = try await PostgresStore(location: location, fleet: "f\(index)", logger: TestTools.quietLogger)
+                    let store = try await PostgresStore.open(location: location, fleet: "f\(index)", logger: TestTools.quietLogger)
                     _ = try await store.events()
                     await store.close()
                 }
@@ -31,7 +31,7 @@ struct PostgresStoreTests {
 
     @Test func concurrentStartersOfOneFleetGetOneLock() async throws {
         let location = try await TestPostgres.database()
-        let stores = try await (0..<4).asyncMap { _ in try await PostgresStore(location: location, fleet: "m", logger: TestTools.quietLogger) }
+        let stores = try await (0..<4).asyncMap { _ in try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger) }
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for store in stores { group.addTask { (try? await store.startRun(command: "up", at: Date())) != nil } }
             return await group.reduce(into: [Bool]()) { $0.append($1) }
@@ -44,7 +44,7 @@ struct PostgresStoreTests {
         let wrong = "not-the-password-\(UUID().uuidString)"
         location.password = Secret(wrong)
         let error = try await #require(throws: PostgresStoreError.self) {
-            try await PostgresStore(location: location, fleet: "m", logger: TestTools.quietLogger)
+            try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger)
         }
         #expect(error.description.contains("postgres://scalectl@127.0.0.1:\(location.port)/\(location.database)"))
         #expect(error.description.contains("refused the login"), "\(error)")
@@ -56,7 +56,7 @@ struct PostgresStoreTests {
         let location = PostgresLocation(
             user: "scalectl", host: "127.0.0.1", port: TestPostgres.deadPort(), database: "gone", password: Secret(TestPostgres.password))
         let error = try await #require(throws: PostgresStoreError.self) {
-            try await PostgresStore(location: location, fleet: "m", logger: TestTools.quietLogger)
+            try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger)
         }
         #expect(error.description.hasPrefix("the database \(location.description): cannot reach it"), "\(error)")
         #expect(!error.description.contains(TestPostgres.password))
@@ -64,9 +64,9 @@ struct PostgresStoreTests {
 
     @Test func aReadOnlyDatabaseRefusesWritesClearly() async throws {
         let location = try await TestPostgres.database()
-        _ = try await PostgresStore(location: location, fleet: "m", logger: TestTools.quietLogger)
+        _ = try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger)
         try await TestPostgres.sql("ALTER DATABASE \(location.database) SET default_transaction_read_only = on")
-        let store = try await PostgresStore(location: location, fleet: "m", logger: TestTools.quietLogger)
+        let store = try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger)
         #expect(try await store.events().isEmpty, "reads still work")
         let error = try await #require(throws: PostgresStoreError.self) {
             try await store.addEvent(NewEvent(name: "Gala", start: Date(), end: Date() + 3600, timeZone: "UTC"))
@@ -76,9 +76,9 @@ struct PostgresStoreTests {
 
     @Test func aStatementTimeoutIsNamedAndKeepsNothing() async throws {
         let location = try await TestPostgres.database()
-        _ = try await PostgresStore(location: location, fleet: "m", logger: TestTools.quietLogger)
+        _ = try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger)
         try await TestPostgres.sql("ALTER DATABASE \(location.database) SET statement_timeout = '50ms'")
-        let store = try await PostgresStore(location: location, fleet: "m", logger: TestTools.quietLogger)
+        let store = try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger)
         // A statement that takes longer than the timeout, on the store's own connection.
         let error = try await #require(throws: PostgresStoreError.self) {
             try await store.read { sql in try await sql.run("SELECT pg_sleep(5)") }
