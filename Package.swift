@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "ScaleCoreTests", dependencies: ["ScaleCore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScalePostgres", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleSim", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
-        .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScalePostgres", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleCalendarTests", dependencies: ["ScaleCalendar", "ScaleTesting"], exclude: ["Calendars"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),

@@ -35,7 +35,7 @@ actor PostgresSession {
         let connection = try await connected()
         do {
             if !migrated {
-                try await SQL(connection: connection, logger: logger).transaction { sql in try await PostgresMigrations.migrate(sql) }
+                _ = try await SQL(connection: connection, logger: logger).transaction { sql in try await PostgresMigrations.migrate(sql) }
                 migrated = true
             }
             return try await body(connection)
