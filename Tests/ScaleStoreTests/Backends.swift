@@ -12,11 +12,13 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 
-    /// A fresh, empty database; ``Place/open(_:)`` opens stores of several fleets (or several processes' worth) on it.
+    /// A fresh, empty database (a SQLite file is removed when the test ends: its suite carries
+    /// `.awaitsCleanup`); ``Place/open(_:)`` opens stores of several fleets (or several processes' worth) on it.
     func place() async throws -> Place {
         switch self {
         case .sqlite:
             let directory = try TemporaryDirectory()
+            atEnd { directory.remove() }
             return Place(backend: self, sqlitePath: directory.file("db.sqlite"), postgres: nil)
         case .postgres:
             return Place(backend: self, sqlitePath: nil, postgres: try await TestPostgres.database())

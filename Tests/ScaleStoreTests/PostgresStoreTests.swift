@@ -87,6 +87,15 @@ struct PostgresStoreTests {
         #expect(try await store.events().isEmpty, "the connection still serves")
     }
 
+    @Test func sslmodeRequireRefusesAServerWithoutTLS() async throws {
+        var location = try await TestPostgres.database()
+        location.sslMode = .require
+        let error = try await #require(throws: PostgresStoreError.self) {
+            try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger)
+        }
+        #expect(error.description.contains("does not offer TLS"), "\(error)")
+    }
+
     @Test func aPasswordInTheURLIsRefused() {
         #expect(throws: PostgresLocationError.self) { try PostgresLocation(url: "postgres://u:secret@h:5432/db") }
         let parsed = try? PostgresLocation(url: "postgres://ops@db.example.org:6432/scalectl")

@@ -6,6 +6,7 @@ import Testing
 
 /// `history_keep`: old runs and steps go; the ledger, the scale-ups the lead is learned from, the
 /// latest run and unresolved problems stay.
+@Suite(.awaitsCleanup)
 struct RetentionTests {
     static let day = 86_400.0
     static let now = Date(timeIntervalSince1970: 1_800_000_000)

@@ -5,6 +5,7 @@ import ScaleCore
 import ScaleTesting
 import Testing
 
+@Suite(.awaitsCleanup)
 struct CalendarStoreTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
@@ -39,6 +40,7 @@ struct CalendarStoreTests {
     }
 }
 
+@Suite(.awaitsCleanup)
 struct LockTests {
     @Test(arguments: Backend.allCases) func aSecondRunIsRefusedNamingTheHolder(_ backend: Backend) async throws {
         let place = try await backend.place()
@@ -101,6 +103,7 @@ struct LockTests {
     }
 }
 
+@Suite(.awaitsCleanup)
 struct LedgerTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
@@ -148,6 +151,7 @@ struct MigrationTests {
     }
 }
 
+@Suite(.awaitsCleanup)
 struct ScaleUpHistoryTests {
     /// Learning the lead needs the scale-ups, not the last runs: idle reconciles every few minutes must
     /// not push yesterday's scale-up out of reach.
