@@ -29,6 +29,13 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         return PostgresStoreError(database: location.description, problem: problem)
     }
 
+    /// The last thing that went wrong while connecting, without NIO's wrapping.
+    private static func cause(_ error: any Error) -> String {
+        guard let error = error as? NIOConnectionError else { return "\(error)" }
+        if let last = error.connectionErrors.last { return "\(last.error)" }
+        return (error.dnsAError ?? error.dnsAAAAError).map { "\($0)" } ?? "no address for \(error.host)"
+    }
+
     private static func wording(_ error: PSQLError, location: PostgresLocation) -> String {
         switch error.code {
         case .server:
@@ -50,7 +57,7 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
                 return "\(message) (SQLSTATE \(state))"
             }
         case .connectionError:
-            let cause = error.underlying.map { "\($0)" } ?? "no answer"
+            let cause = error.underlying.map(cause) ?? "no answer"
             return "cannot reach it (\(cause)); check that the server runs and listens on \(location.host):\(location.port)"
         case .sslUnsupported:
             return "the server does not offer TLS, and sslmode = \"\(location.sslMode.rawValue)\" requires it"
