@@ -77,7 +77,7 @@ struct PostgresStoreTests {
     @Test func aStatementTimeoutIsNamedAndKeepsNothing() async throws {
         let location = try await TestPostgres.database()
         _ = try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger)
-        try await TestPostgres.sql("ALTER DATABASE \(location.database) SET statement_timeout = '50ms'")
+        try await TestPostgres.sql("ALTER DATABASE \(location.database) SET statement_timeout = '500ms'")
         let store = try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger)
         // A statement that takes longer than the timeout, on the store's own connection.
         let error = try await #require(throws: PostgresStoreError.self) {
