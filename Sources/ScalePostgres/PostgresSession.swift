@@ -29,20 +29,43 @@ actor PostgresSession {
     }
 
     /// Runs `body` with the connection, alone: nobody else's statement comes between its statements.
-    func exclusive<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    ///
+    /// A connection kept from an earlier call may have been lost meanwhile (a database restart, a
+    /// failover, an idle timeout): when its first statement finds it gone, nothing was done, and `body`
+    /// runs once more on a new connection. A loss after a statement went through is thrown.
+    func exclusive<T: Sendable>(_ body: @Sendable (SQL) async throws -> T) async throws -> T {
         await acquire()
         defer { release() }
+        let kept = connection.map { !$0.isClosed } ?? false
+        let first = Progress()
+        do {
+            return try await attempt(body, progress: first)
+        } catch let error as PSQLError where kept && first.statements == 0 && Self.isConnectionLoss(error) {
+            return try await attempt(body, progress: Progress())
+        }
+    }
+
+    private func attempt<T: Sendable>(_ body: @Sendable (SQL) async throws -> T, progress: Progress) async throws -> T {
         let connection = try await connected()
+        let sql = SQL(connection: connection, logger: logger, progress: progress)
         do {
             if !migrated {
-                _ = try await SQL(connection: connection, logger: logger).transaction { sql in try await PostgresMigrations.migrate(sql) }
+                _ = try await sql.transaction { sql in try await PostgresMigrations.migrate(sql) }
                 migrated = true
             }
-            return try await body(connection)
+            return try await body(sql)
         } catch {
-            if connection.isClosed { self.connection = nil }
+            if connection.isClosed || (error as? PSQLError).map(Self.isConnectionLoss) == true {
+                self.connection = nil
+                connection.close().whenComplete { _ in _ = connection }
+            }
             throw error
         }
+    }
+
+    static func isConnectionLoss(_ error: PSQLError) -> Bool {
+        [.serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .connectionError].contains(error.code)
+            || (error.code == .server && (error.serverInfo?[.sqlState] ?? "").hasPrefix("57P0"))
     }
 
     /// Closes the connection, if open.
@@ -93,15 +116,26 @@ actor PostgresSession {
     }
 }
 
+/// How many statements of one call went through.
+final class Progress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    var statements: Int { lock.withLock { count } }
+    func done() { lock.withLock { count += 1 } }
+}
+
 /// The statements of one store call, on the session's connection.
 struct SQL: Sendable {
     let connection: PostgresConnection
     let logger: Logger
+    let progress: Progress
 
     /// Every row `query` returns.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         var rows: [PostgresRow] = []
         for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+        progress.done()
         return rows
     }
 

@@ -42,7 +42,7 @@ public final class PostgresStore: StateStore, FeedStore {
         let location = self.location
         return try await Task {
             do {
-                return try await session.exclusive { connection in try await body(SQL(connection: connection, logger: session.logger)) }
+                return try await session.exclusive(body)
             } catch let error as PSQLError {
                 throw PostgresStoreError.wording(error, location: location)
             }

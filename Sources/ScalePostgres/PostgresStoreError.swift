@@ -31,6 +31,9 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
 
     /// The last thing that went wrong while connecting, without NIO's wrapping.
     private static func cause(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            return error.serverInfo?[.message] ?? error.underlying.map(cause) ?? "\(error.code)"
+        }
         guard let error = error as? NIOConnectionError else { return "\(error)" }
         if let last = error.connectionErrors.last { return "\(last.error)" }
         return (error.dnsAError ?? error.dnsAAAAError).map { "\($0)" } ?? "no address for \(error.host)"
@@ -64,7 +67,7 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         case .failedToAddSSLHandler:
             return "TLS could not be set up (\(error.underlying.map { "\($0)" } ?? "no detail"))"
         case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
-            return "the connection closed (\(error.underlying.map { "\($0)" } ?? "no detail")); the next command connects again"
+            return "the connection was lost (\(error.underlying.map(cause) ?? "\(error.code)")); the next call connects again"
         case .authMechanismRequiresPassword:
             return "the server asks \(location.user) for a password: name it with password_env or password_file"
         case .unsupportedAuthMechanism, .saslError:

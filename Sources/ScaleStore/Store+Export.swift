@@ -23,6 +23,15 @@ extension Store: StateCounting {
         }
     }
 
+    /// Every fleet's run lock whose holder is alive, seen from this host: a move waits until no run goes on.
+    public func liveLocks() async throws -> [(fleet: String, holder: LockHolder)] {
+        let host = ProcessInfo.processInfo.hostName
+        let now = Date()
+        return try await database.read { db in
+            try LockRecord.fetchAll(db).filter { !$0.holder.isStale(seenFrom: host, now: now) }.map { ($0.fleet, $0.holder) }
+        }
+    }
+
     public func stateCounts() async throws -> [String: Int] {
         try await database.read { db in
             var counts: [String: Int] = [:]

@@ -1,5 +1,8 @@
 import Foundation
+import ScaleApp
+import ScaleCore
 import ScalePostgres
+import ScaleStore
 import ScaleTesting
 import Testing
 
@@ -80,6 +83,19 @@ struct PostgresStateTests {
         #expect(again.status == 2, "\(again)")
         #expect(again.stderr.contains("is not empty"), "\(again)")
         #expect(try await TestPostgres.sql("SELECT count(*) FROM events", database: location.database) == before, "nothing was changed")
+    }
+
+    @Test func migrateStateWaitsWhileARunGoesOn() async throws {
+        let directory = try TemporaryDirectory()
+        atEnd { directory.remove() }
+        let path = directory.file("db.sqlite")
+        _ = try await Store(path: path, fleet: "t").startRun(command: "up", at: Date())
+        let location = try await TestPostgres.database()
+        let migration = try StateMigration(
+            from: "sqlite:\(path)", to: location.description, sslMode: nil, passwordEnv: "PGTEST_PASSWORD", passwordFile: nil,
+            environment: Self.environment)
+        await #expect(throws: LockHeld.self) { try await migration.run(logger: TestTools.quietLogger) }
+        #expect(try await TestPostgres.sql("SELECT to_regclass('events') IS NULL", database: location.database) == "t", "nothing was made")
     }
 
     @Test func aWrongPasswordOrAnUnreachableDatabaseExitsOneNamingItWithoutThePassword() async throws {

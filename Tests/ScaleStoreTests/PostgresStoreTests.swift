@@ -87,6 +87,19 @@ struct PostgresStoreTests {
         #expect(try await store.events().isEmpty, "the connection still serves")
     }
 
+    /// A daemon outlives its connection (a database restart, a failover): calls connect again.
+    @Test func aLostConnectionIsMadeAgainOnTheNextCall() async throws {
+        let location = try await TestPostgres.database()
+        let store = try await PostgresStore.open(location: location, fleet: "m", logger: TestTools.quietLogger)
+        _ = try await store.addEvent(NewEvent(name: "Gala", start: Date(), end: Date() + 3600, timeZone: "UTC"))
+        try await TestPostgres.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(location.database)'")
+        // Whichever call meets the lost connection first finds it before any statement went through, and
+        // runs again on a new one: neither fails.
+        #expect(try await store.events().map(\.name) == ["Gala"])
+        _ = try await store.addEvent(NewEvent(name: "Final", start: Date() + 7200, end: Date() + 9000, timeZone: "UTC"))
+        #expect(try await store.events().map(\.name) == ["Gala", "Final"])
+    }
+
     @Test func sslmodeRequireRefusesAServerWithoutTLS() async throws {
         var location = try await TestPostgres.database()
         location.sslMode = .require

@@ -65,10 +65,12 @@ public struct StateMigration: Sendable {
     }
 
     /// Copies, then compares the counts.
-    /// - Throws: ``StoreError`` when the target is not empty (nothing changed); ``PostgresStoreError``
+    /// - Throws: ``LockHeld`` when a run goes on in the source (nothing changed); ``StoreError`` when the
+    ///   target is not empty (nothing changed); ``PostgresStoreError``
     ///   when the database cannot be reached or written; ``StateMigrationMismatch`` when the counts differ.
     public func run(logger: Logger) async throws -> Report {
         let from = try Store(path: source, fleet: "-")
+        if let (fleet, holder) = try await from.liveLocks().first { throw LockHeld(fleet: fleet, holder: holder) }
         let snapshot = try await from.exportState()
         let to = try await PostgresStore.open(location: target, fleet: "-", logger: logger)
         let copied: [String: Int]
