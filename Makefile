@@ -9,9 +9,10 @@ deps:
 	@scripts/install-system-deps.sh libcurl4-openssl-dev libsqlite3-dev
 
 # Test servers from Debian: Redis is the Celery workers' broker in the readiness tests; Chromium renders
-# the on-call page in the page tests (headless).
+# the on-call page in the page tests (headless); PostgreSQL is the shared state store's (each test
+# process starts a private cluster of its own, ScaleTesting's TestPostgres).
 test-deps:
-	@scripts/install-system-deps.sh redis-server chromium
+	@scripts/install-system-deps.sh redis-server chromium postgresql
 
 build: deps
 	$(SWIFT) build

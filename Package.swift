@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "CSpawn"),
@@ -33,6 +34,14 @@ let package = Package(
         .target(
             name: "ScaleStore",
             dependencies: ["ScaleCore", "ScaleSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The shared store for two or more hosts; only the app and the tests depend on it.
+        .target(
+            name: "ScalePostgres",
+            dependencies: [
+                "ScaleCore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(name: "ScaleCalendar", swiftSettings: strict),
@@ -62,7 +71,7 @@ let package = Package(
         .target(
             name: "ScaleApp",
             dependencies: [
-                "ScaleCore", "ScaleStore", "ScaleProviders", "ScaleSim", "ScaleAlerts", "ScaleCalendar",
+                "ScaleCore", "ScaleStore", "ScalePostgres", "ScaleProviders", "ScaleSim", "ScaleAlerts", "ScaleCalendar",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,13 +97,13 @@ let package = Package(
         .executableTarget(name: "ScaleFuzz", dependencies: ["ScaleApp"], swiftSettings: strict),
         .target(
             name: "ScaleTesting",
-            dependencies: ["ScaleCore", "ScaleStore", "ScaleProviders", "ScaleSim", "ScaleApp"],
+            dependencies: ["ScaleCore", "ScaleStore", "ScalePostgres", "ScaleProviders", "ScaleSim", "ScaleApp"],
             swiftSettings: strict
         ),
         .testTarget(name: "ScaleCoreTests", dependencies: ["ScaleCore", "ScaleTesting"], swiftSettings: strict),
-        .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleStoreTests", dependencies: ["ScaleStore", "ScalePostgres", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleProvidersTests", dependencies: ["ScaleSim", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
-        .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "ScaleAppTests", dependencies: ["ScaleApp", "ScalePostgres", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleCalendarTests", dependencies: ["ScaleCalendar", "ScaleTesting"], exclude: ["Calendars"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),
@@ -102,7 +111,7 @@ let package = Package(
         .testTarget(name: "ScaleAlertsTests", dependencies: ["ScaleAlerts", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ScaleTesting", "ScaleProviders", "ScaleSim", "ScaleStore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ScaleTesting", "ScaleProviders", "ScaleSim", "ScaleStore", "ScalePostgres", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
     ],

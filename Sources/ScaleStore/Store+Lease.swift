@@ -78,12 +78,7 @@ extension Store: LeaseStore {
     /// A holder on this host whose process is gone (or whose pid was reused) holds nothing: a cron run
     /// after a `kill -9` need not wait for the dead run's lease to run out. Holders elsewhere are judged by
     /// expiry alone.
-    static func isGone(_ holder: ControllerID) -> Bool {
-        guard holder.host == ProcessInfo.processInfo.hostName else { return false }
-        guard ChildProcess.isAlive(holder.pid) else { return true }
-        if let recorded = holder.processStart, let actual = ChildProcess.startTicks(of: holder.pid) { return recorded != actual }
-        return false
-    }
+    static func isGone(_ holder: ControllerID) -> Bool { holder.isGone(seenFrom: ProcessInfo.processInfo.hostName) }
 
     /// Inside a write: when this process leads under a lease, refuses to go on unless that lease is still
     /// its own, at the same epoch, and not expired. The intent and this check are one transaction, so a

@@ -24,7 +24,7 @@ struct LockRecord: Codable, FetchableRecord, PersistableRecord {
 
 extension Store {
     /// A holder on another host is presumed dead when its heartbeat is older than this.
-    public static let remoteLockExpiry: TimeInterval = 300
+    public static let remoteLockExpiry = LockHolder.remoteExpiry
 
     /// Takes the fleet's lock and opens a run, in one transaction.
     ///
@@ -72,7 +72,6 @@ extension Store {
     }
 
     static func isStale(_ lock: LockRecord, host: String, now: Date) -> Bool {
-        guard lock.host == host else { return now.timeIntervalSince(lock.heartbeat) > remoteLockExpiry }
-        return isGone(ControllerID(host: lock.host, pid: lock.pid, processStart: lock.processStart.map(UInt64.init)))
+        lock.holder.isStale(seenFrom: host, now: now)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import ScaleCore
 
-private struct SubscribedRecord: Codable, FetchableRecord, PersistableRecord {
+struct SubscribedRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "subscribedEvent"
     var eventID: Int64
     var source: String
@@ -10,7 +10,7 @@ private struct SubscribedRecord: Codable, FetchableRecord, PersistableRecord {
     var recurrenceID: Int
 }
 
-private struct SourceRecord: Codable, FetchableRecord, PersistableRecord {
+struct SourceRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "calendarSource"
     var source: String
     var etag: String?

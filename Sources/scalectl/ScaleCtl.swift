@@ -15,6 +15,7 @@ struct ScaleCtl: AsyncParsableCommand {
         subcommands: [
             Up.self, Down.self, Reconcile.self, PlanCommand.self, Status.self, CalendarCommand.self, OverrideCommand.self,
             History.self, DaemonCommand.self, AlertCommand.self, CostCommand.self, DoctorCommand.self, ReportCommand.self, SnapshotCommand.self,
+            MigrateStateCommand.self,
         ]
     )
 

@@ -6,12 +6,13 @@ import Testing
 
 /// `history_keep`: old runs and steps go; the ledger, the scale-ups the lead is learned from, the
 /// latest run and unresolved problems stay.
+@Suite(.awaitsCleanup)
 struct RetentionTests {
     static let day = 86_400.0
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// One finished run at `daysAgo`, with a `create` step when it scaled up.
-    static func run(_ store: Store, daysAgo: Double, scaleUp: Bool = false, command: String = "reconcile") async throws -> Int64 {
+    static func run(_ store: any StateStore, daysAgo: Double, scaleUp: Bool = false, command: String = "reconcile") async throws -> Int64 {
         let at = now - daysAgo * day
         let start = try await store.startRun(command: command, at: at)
         try await store.note(runID: start.runID, kind: "plan", detail: "up: the window covers now", at: at)
@@ -25,10 +26,8 @@ struct RetentionTests {
         return start.runID
     }
 
-    @Test func prunesOldRunsButKeepsWhatCostAndTheLeadNeed() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try Store(path: directory.file("db.sqlite"), fleet: "m")
+    @Test(arguments: Backend.allCases) func prunesOldRunsButKeepsWhatCostAndTheLeadNeed(_ backend: Backend) async throws {
+        let store = try await backend.open()
         var scaleUps: [Int64] = []
         for index in 0..<60 {  // 60 scale-ups, 200 to 141 days ago
             scaleUps.append(try await Self.run(store, daysAgo: 200 - Double(index), scaleUp: true))
@@ -53,8 +52,8 @@ struct RetentionTests {
         #expect(try await store.pruneHistory(before: cutoff + 3600, keepScaleUps: 50) == PruneResult())
     }
 
-    @Test func keepsTheLatestAndARunningRun() async throws {
-        let store = try Store(inMemoryFor: "m")
+    @Test(arguments: Backend.allCases) func keepsTheLatestAndARunningRun(_ backend: Backend) async throws {
+        let store = try await backend.open()
         _ = try await Self.run(store, daysAgo: 400)
         let last = try await Self.run(store, daysAgo: 300)
         #expect(try await store.pruneHistory(before: Self.now - 90 * Self.day, keepScaleUps: 50).runs == 1)

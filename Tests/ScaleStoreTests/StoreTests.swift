@@ -5,15 +5,16 @@ import ScaleCore
 import ScaleTesting
 import Testing
 
+@Suite(.awaitsCleanup)
 struct CalendarStoreTests {
-    let store = try! Store(inMemoryFor: "m")
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     func new(_ name: String, hours: Double = 2, offset: Double = 0) -> NewEvent {
         NewEvent(name: name, start: start + .seconds(offset * 3600), end: start + .seconds((offset + hours) * 3600), timeZone: "Europe/Madrid", counts: ["frontal": 4])
     }
 
-    @Test func addsListsAndRemoves() async throws {
+    @Test(arguments: Backend.allCases) func addsListsAndRemoves(_ backend: Backend) async throws {
+        let store = try await backend.open()
         let added = try await store.addEvent(new("Gala"))
         #expect(added.counts == ["frontal": 4])
         #expect(try await store.events().map(\.name) == ["Gala"])
@@ -22,13 +23,15 @@ struct CalendarStoreTests {
         await #expect(throws: StoreError.self) { try await store.removeEvent(id: added.id) }
     }
 
-    @Test func refusesADuplicateAndAnEndBeforeTheStart() async throws {
+    @Test(arguments: Backend.allCases) func refusesADuplicateAndAnEndBeforeTheStart(_ backend: Backend) async throws {
+        let store = try await backend.open()
         _ = try await store.addEvent(new("Gala"))
         await #expect(throws: StoreError.self) { try await store.addEvent(new("Gala")) }
         await #expect(throws: StoreError.self) { try await store.addEvent(new("Backwards", hours: -1)) }
     }
 
-    @Test func importSkipsWhatIsThereAlready() async throws {
+    @Test(arguments: Backend.allCases) func importSkipsWhatIsThereAlready(_ backend: Backend) async throws {
+        let store = try await backend.open()
         _ = try await store.addEvent(new("Gala"))
         let (added, skipped) = try await store.importEvents([new("Gala"), new("Final", offset: 24)])
         #expect(added.map(\.name) == ["Final"])
@@ -37,13 +40,13 @@ struct CalendarStoreTests {
     }
 }
 
+@Suite(.awaitsCleanup)
 struct LockTests {
-    @Test func aSecondRunIsRefusedNamingTheHolder() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try Store(path: directory.file("db.sqlite"), fleet: "m")
+    @Test(arguments: Backend.allCases) func aSecondRunIsRefusedNamingTheHolder(_ backend: Backend) async throws {
+        let place = try await backend.place()
+        let store = try await place.open("m")
         let first = try await store.startRun(command: "up", at: Date())
-        let other = try Store(path: directory.file("db.sqlite"), fleet: "m")
+        let other = try await place.open("m")
         do {
             _ = try await other.startRun(command: "up", at: Date())
             Issue.record("the second run should not get the lock")
@@ -56,18 +59,17 @@ struct LockTests {
         #expect(try await other.startRun(command: "down", at: Date()).takenOver == nil, "a finished run releases the lock")
     }
 
-    @Test func locksAreKeptPerFleet() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let a = try Store(path: directory.file("db.sqlite"), fleet: "a")
-        let b = try Store(path: directory.file("db.sqlite"), fleet: "b")
+    @Test(arguments: Backend.allCases) func locksAreKeptPerFleet(_ backend: Backend) async throws {
+        let place = try await backend.place()
+        let a = try await place.open("a")
+        let b = try await place.open("b")
         let runA = try await a.startRun(command: "up", at: Date())
         let runB = try #require(try? await b.startRun(command: "up", at: Date()), "fleet b's run is not held up by fleet a's lock")
         #expect(runB.takenOver == nil, "fleet a's lock was not taken over for fleet b")
         #expect(try await a.lockHolder()?.runID == runA.runID)
         #expect(try await b.lockHolder()?.runID == runB.runID)
         await #expect(throws: LockHeld.self, "fleet a is still locked") {
-            try await Store(path: directory.file("db.sqlite"), fleet: "a").startRun(command: "down", at: Date())
+            try await place.open("a").startRun(command: "down", at: Date())
         }
         try await b.finishRun(runB.runID, outcome: .ok, summary: nil, error: nil)
         #expect(try await a.lockHolder()?.runID == runA.runID, "finishing fleet b's run leaves fleet a's lock")
@@ -101,15 +103,16 @@ struct LockTests {
     }
 }
 
+@Suite(.awaitsCleanup)
 struct LedgerTests {
-    let store = try! Store(inMemoryFor: "m")
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     func node(_ name: String, id: String) -> Node {
         Node(id: id, name: name, state: .running, labels: [OwnershipLabel.fleet: "m", OwnershipLabel.role: "frontal", OwnershipLabel.event: "1"])
     }
 
-    @Test func followsANodeFromIntentToGone() async throws {
+    @Test(arguments: Backend.allCases) func followsANodeFromIntentToGone(_ backend: Backend) async throws {
+        let store = try await backend.open()
         try await store.record(.intent(name: "a", role: "frontal", event: "1", serverType: "cpx31", runID: 1, at: now))
         #expect(try await store.openLedger().map(\.state) == [.pending])
         try await store.record(.created(name: "a", id: "7", at: now + .seconds(1)))
@@ -121,7 +124,8 @@ struct LedgerTests {
         #expect(try await store.openLedger().isEmpty)
     }
 
-    @Test func reconcilingAdoptsUnknownNodesAndClosesVanishedOnes() async throws {
+    @Test(arguments: Backend.allCases) func reconcilingAdoptsUnknownNodesAndClosesVanishedOnes(_ backend: Backend) async throws {
+        let store = try await backend.open()
         try await store.record(.intent(name: "made", role: "frontal", event: "1", serverType: "cpx31", runID: 1, at: now))
         try await store.record(.intent(name: "lost-before-create", role: "frontal", event: "1", serverType: "cpx31", runID: 1, at: now))
         try await store.record(.intent(name: "vanished", role: "frontal", event: "1", serverType: "cpx31", runID: 1, at: now))
@@ -147,11 +151,12 @@ struct MigrationTests {
     }
 }
 
+@Suite(.awaitsCleanup)
 struct ScaleUpHistoryTests {
     /// Learning the lead needs the scale-ups, not the last runs: idle reconciles every few minutes must
     /// not push yesterday's scale-up out of reach.
-    @Test func scaleUpsAreFoundPastAnyNumberOfIdleRuns() async throws {
-        let store = try Store(inMemoryFor: "m")
+    @Test(arguments: Backend.allCases) func scaleUpsAreFoundPastAnyNumberOfIdleRuns(_ backend: Backend) async throws {
+        let store = try await backend.open()
         let up = try await store.startRun(command: "up", at: Date())
         _ = try await store.begin(StepEntry(runID: up.runID, role: "frontal", kind: "create", detail: "create"), at: Date())
         try await store.finishRun(up.runID, outcome: .ok, summary: nil, error: nil)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import ScaleCore
+import ScalePostgres
 import ScaleProviders
 import ScaleStore
 
@@ -56,7 +57,16 @@ public final class AppContext: Sendable {
         }
         console = Console(json: options.json, quiet: options.quiet)
         self.logger = logger
-        store = try Store(path: configuration.database, fleet: configuration.fleet.fleet)
+        store = try Self.openStore(configuration, logger: logger, environment: environment)
+    }
+
+    /// The configured state store: SQLite at a path (the default), or PostgreSQL, which connects on first use.
+    /// - Throws: ``ConfigError`` when the PostgreSQL password's variable or file is missing; ``StoreError``
+    ///   when the SQLite file cannot be opened.
+    static func openStore(_ configuration: Configuration, logger: Logger, environment: [String: String]) throws -> any StateStore {
+        guard let postgres = configuration.postgres else { return try Store(path: configuration.database, fleet: configuration.fleet.fleet) }
+        let location = try postgres.resolved(configFile: configuration.file, environment: environment)
+        return PostgresStore(location: location, fleet: configuration.fleet.fleet, logger: logger)
     }
 
     /// The fleet's settings for a run now: with `lead = "auto"` the lead is the one learned from past

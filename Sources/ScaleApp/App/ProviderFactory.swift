@@ -13,7 +13,7 @@ enum ProviderFactory {
         case .sim(let settings):
             let sim = try SimCloud(
                 fleet: configuration.fleet.fleet, settings: settings,
-                statePath: settings.statePath ?? SimCloud.defaultStatePath(beside: configuration.database), calendar: clock, logger: logger)
+                statePath: settings.statePath ?? SimCloud.defaultStatePath(beside: configuration.localDatabase), calendar: clock, logger: logger)
             return .of(sim, rateLimit: settings.rateLimit == nil ? nil : sim, snapshots: sim)
         case .hetzner(let settings):
             let source: ConfiguredSecret = settings.tokenFile.map { .file($0, key: "provider.token_file") }

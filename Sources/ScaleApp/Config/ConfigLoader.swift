@@ -40,6 +40,7 @@ public enum ConfigLoader {
             throw controller.error("fleet", "\"\(fleetName)\" is not usable in node names: use 1-24 lowercase letters, digits or inner hyphens, starting with a letter")
         }
         let databasePath = try controller.string("database") ?? "scalectl.sqlite"
+        let postgres = try postgresSettings(controller, database: databasePath, resolve: resolve)
         // No silent zone: local times (events, --at, display) are read in this zone, so it is written out.
         guard let zoneName = try controller.string("timezone") else {
             throw controller.error(
@@ -140,12 +141,13 @@ public enum ConfigLoader {
             throw rolesTable.error(role.name, "min \(role.min ?? 0) of \(role.name) is more than the server limit \(serverLimit) ([provider] server_limit)")
         }
         var configuration = Configuration(
-            file: file, database: resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
+            file: file, database: postgres.map { $0.location.description } ?? resolve(databasePath), fleet: fleet, execution: execution, retry: retry, provider: provider,
             leadIsAuto: leadIsAuto, leadSafety: leadSafety, daemon: daemon, alerts: alerts)
         configuration.snapshotGBMonth = snapshotPrice
         configuration.historyKeep = historyKeep
         configuration.lease = lease
         configuration.calendar = calendar
+        configuration.postgres = postgres
         return configuration
     }
 

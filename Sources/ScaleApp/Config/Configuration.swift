@@ -41,8 +41,10 @@ public enum ProviderSettings: Sendable, Hashable {
 public struct Configuration: Sendable {
     /// The configuration file it was read from.
     public var file: String
-    /// The SQLite database, as an absolute path.
+    /// The SQLite database, as an absolute path; or, with ``postgres``, `postgres://USER@HOST:PORT/DB`.
     public var database: String
+    /// `[controller] database = "postgres://…"`: the shared store for two or more hosts; nil: SQLite.
+    public var postgres: PostgresSettings? = nil
     public var fleet: FleetSettings
     public var execution: ExecutionSettings
     public var retry: ProviderCalls.Policy

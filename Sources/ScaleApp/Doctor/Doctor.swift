@@ -60,7 +60,7 @@ public struct Doctor: Sendable {
         let roles = configuration.fleet.roles.map(\.name).joined(separator: ", ")
         return DoctorCheck(
             id: "configuration", title: "configuration", status: .ok,
-            detail: "\(configuration.file) loaded: fleet \(configuration.fleet.fleet), roles \(roles), provider \(configuration.provider.kind)")
+            detail: "\(configuration.file) loaded: fleet \(configuration.fleet.fleet), roles \(roles), provider \(configuration.provider.kind), state in \(configuration.database)")
     }
 
     func leadCheck(_ scene: Scene) async -> DoctorCheck {
