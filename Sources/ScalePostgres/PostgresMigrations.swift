@@ -82,6 +82,22 @@ enum PostgresMigrations {
               source text PRIMARY KEY, etag text, last_modified text, checked_at timestamptz, synced_at timestamptz, problem text)
             """,
         ]),
+        ("Create the leader lease", [
+            // One row per fleet, kept when released so the epoch only grows.
+            """
+            CREATE TABLE leases (
+              fleet text PRIMARY KEY, host text NOT NULL, pid bigint NOT NULL, process_start bigint, command text NOT NULL,
+              epoch bigint NOT NULL, since timestamptz NOT NULL, expires timestamptz NOT NULL)
+            """,
+            // Every controller that claimed the lease lately: the leader and those standing by.
+            """
+            CREATE TABLE controllers (
+              fleet text NOT NULL, host text NOT NULL, pid bigint NOT NULL, process_start bigint, command text NOT NULL,
+              seen timestamptz NOT NULL, PRIMARY KEY (fleet, host, pid))
+            """,
+            // The lease epoch a run's lock was taken under: a lock from an older epoch is stale.
+            "ALTER TABLE run_locks ADD COLUMN epoch bigint",
+        ]),
     ]
 
     /// Applies the migrations not applied yet, in `sql`'s transaction; returns the names it applied.

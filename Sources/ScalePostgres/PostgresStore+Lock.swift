@@ -3,14 +3,19 @@ import PostgresNIO
 import ScaleCore
 
 extension PostgresStore {
-    static let lockColumns = "run_id, command, pid, host, process_start, since, heartbeat"
+    static let lockColumns = "run_id, command, pid, host, process_start, since, heartbeat, epoch"
 
     static func holder(_ row: PostgresRow) throws -> LockHolder {
-        let (runID, command, pid, host, processStart, since, heartbeat) =
-            try row.decode((Int64, String, Int64, String, Int64?, Date, Date).self)
-        return LockHolder(
+        try lock(row).holder
+    }
+
+    /// A lock row: its holder, and the lease epoch it was taken under (nil: from before leases).
+    static func lock(_ row: PostgresRow) throws -> (holder: LockHolder, epoch: Int64?) {
+        let (runID, command, pid, host, processStart, since, heartbeat, epoch) =
+            try row.decode((Int64, String, Int64, String, Int64?, Date, Date, Int64?).self)
+        return (LockHolder(
             runID: runID, command: command, pid: Int32(truncatingIfNeeded: pid), host: host, processStart: processStart.map(UInt64.init),
-            since: since, heartbeat: heartbeat)
+            since: since, heartbeat: heartbeat), epoch)
     }
 
     /// Takes the fleet's lock and opens a run, in one transaction. Starters of one fleet queue on an
@@ -22,13 +27,14 @@ extension PostgresStore {
         let pid = getpid()
         let host = ProcessInfo.processInfo.hostName
         let processStart = ChildProcess.startTicks(of: pid).map(Int64.init)
-        return try await write { sql in
+        let epoch = fence.withLock { $0?.epoch }
+        return try await write { [self] sql in
             let now = Date()
             try await sql.run("SELECT pg_advisory_xact_lock(hashtextextended(\("scalectl run lock of " + fleet), 0))")
             var takenOver: LockHolder?
             if let row = try await sql.rows("SELECT \(unescaped: Self.lockColumns) FROM run_locks WHERE fleet = \(fleet) FOR UPDATE").first {
-                let holder = try Self.holder(row)
-                guard holder.isStale(seenFrom: host, now: now) else { throw LockHeld(fleet: fleet, holder: holder) }
+                let (holder, lockEpoch) = try Self.lock(row)
+                guard holder.isStale(seenFrom: host, now: now) || supersedes(lockEpoch) else { throw LockHeld(fleet: fleet, holder: holder) }
                 takenOver = holder
                 try await sql.run("DELETE FROM run_locks WHERE fleet = \(fleet)")
                 try await Self.markInterrupted(runID: holder.runID, at: now, sql: sql)
@@ -42,8 +48,8 @@ extension PostgresStore {
             else { throw StoreError("the run row got no id") }
             try await sql.run(
                 """
-                INSERT INTO run_locks (fleet, run_id, command, pid, host, process_start, since, heartbeat)
-                VALUES (\(fleet), \(runID), \(command), \(Int64(pid)), \(host), \(processStart), \(now), \(now))
+                INSERT INTO run_locks (fleet, run_id, command, pid, host, process_start, since, heartbeat, epoch)
+                VALUES (\(fleet), \(runID), \(command), \(Int64(pid)), \(host), \(processStart), \(now), \(now), \(epoch))
                 """)
             return RunStart(runID: runID, takenOver: takenOver)
         }

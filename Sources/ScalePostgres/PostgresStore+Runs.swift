@@ -22,8 +22,10 @@ extension PostgresStore {
             outcome: StepOutcome(rawValue: outcome) ?? .running, error: error)
     }
 
+    /// Writes a step as it starts: for a mutation, its intent. Fenced by the leader lease.
     public func begin(_ step: StepEntry, at instant: Date) async throws -> Int64 {
-        try await write { sql in
+        try await write { [self] sql in
+            try await checkFence(sql)
             let id = try await sql.value(
                 """
                 INSERT INTO steps (run_id, role, kind, target, detail, started_at, outcome)
@@ -42,7 +44,10 @@ extension PostgresStore {
 
     public func record(_ entry: LedgerEntry) async throws {
         let fleet = self.fleet
-        try await write { sql in try await Self.apply(entry, fleet: fleet, sql: sql) }
+        try await write { [self] sql in
+            if case .intent = entry { try await checkFence(sql) }
+            try await Self.apply(entry, fleet: fleet, sql: sql)
+        }
     }
 
     public func finishRun(_ runID: Int64, outcome: RunOutcome, summary: String?, error: String?) async throws {

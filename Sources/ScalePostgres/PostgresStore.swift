@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ScaleCore
+import Synchronization
 
 /// The shared state store for two or more hosts: calendar, subscriptions, overrides, journal, ledger,
 /// run lock and alert log in a PostgreSQL database, with the same named migrations as the SQLite store.
@@ -12,6 +13,8 @@ public final class PostgresStore: StateStore, FeedStore {
     public let fleet: String
     public let location: PostgresLocation
     let session: PostgresSession
+    /// The lease this process leads under, once a claim led: every intent checks it (fencing).
+    let fence = Mutex<Lease?>(nil)
 
     /// A store of `fleet` in the database at `location`. Nothing is connected yet: the first call connects
     /// and brings the schema up to date (the migrations run once, under an advisory lock, whoever starts

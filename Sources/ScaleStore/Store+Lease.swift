@@ -17,6 +17,14 @@ struct LeaseRecord: Codable, FetchableRecord, PersistableRecord {
     var lease: Lease { Lease(holder: holder, command: command, epoch: epoch, since: since, expires: expires) }
 }
 
+extension LeaseRecord {
+    init(_ fleet: String, _ lease: Lease) {
+        self.init(
+            fleet: fleet, host: lease.holder.host, pid: lease.holder.pid, processStart: lease.holder.processStart.map(Int64.init),
+            command: lease.command, epoch: lease.epoch, since: lease.since, expires: lease.expires)
+    }
+}
+
 struct ControllerRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "controller"
     var fleet: String
@@ -27,7 +35,7 @@ struct ControllerRecord: Codable, FetchableRecord, PersistableRecord {
     var seen: Date
 }
 
-extension Store: LeaseStore {
+extension Store {
     /// Lease times are real time, whatever `--at` pretends, like the lock's.
     public func claimLease(_ claimant: ControllerID, command: String, ttl: Duration) async throws -> LeaseClaim {
         let now = Date()
@@ -36,20 +44,13 @@ extension Store: LeaseStore {
                 fleet: fleet, host: claimant.host, pid: claimant.pid, processStart: claimant.processStart.map(Int64.init),
                 command: command, seen: now
             ).save(db)
-            let current = try LeaseRecord.fetchOne(db, key: fleet)
-            if let current, current.holder != claimant, current.expires > now, !Store.isGone(current.holder) {
-                return .standingBy(leader: current.lease)
-            }
-            let renewing = current.map { $0.holder == claimant && $0.expires > now } ?? false
-            let record = LeaseRecord(
-                fleet: fleet, host: claimant.host, pid: claimant.pid, processStart: claimant.processStart.map(Int64.init),
-                command: command, epoch: renewing ? current?.epoch ?? 1 : (current?.epoch ?? 0) + 1,
-                since: renewing ? current?.since ?? now : now, expires: now + ttl.timeInterval)
-            try record.save(db)
-            let previous = current.flatMap { $0.holder == claimant || renewing ? nil : $0.lease }
-            return .leading(record.lease, tookOverFrom: previous)
+            let claim = LeaseClaim.decide(
+                current: try LeaseRecord.fetchOne(db, key: fleet)?.lease, claimant: claimant, command: command, ttl: ttl, now: now,
+                host: ProcessInfo.processInfo.hostName)
+            if case .leading(let lease, _) = claim { try LeaseRecord(fleet, lease).save(db) }
+            return claim
         }
-        fence.withLock { $0 = claim.isLeading ? claim.lease : nil }
+        if claim.isLeading { fence.withLock { $0 = claim.lease } }  // a lost claim leaves the old fence: it fails
         return claim
     }
 
@@ -75,21 +76,13 @@ extension Store: LeaseStore {
         }
     }
 
-    /// A holder on this host whose process is gone (or whose pid was reused) holds nothing: a cron run
-    /// after a `kill -9` need not wait for the dead run's lease to run out. Holders elsewhere are judged by
-    /// expiry alone.
-    static func isGone(_ holder: ControllerID) -> Bool { holder.isGone(seenFrom: ProcessInfo.processInfo.hostName) }
-
     /// Inside a write: when this process leads under a lease, refuses to go on unless that lease is still
     /// its own, at the same epoch, and not expired. The intent and this check are one transaction, so a
     /// controller that lost the lead never writes an intent, and never makes the call after it.
     /// - Throws: ``LeaseLost``.
     func checkFence(_ db: Database) throws {
         guard let held = fence.withLock({ $0 }) else { return }
-        let current = try LeaseRecord.fetchOne(db, key: fleet)
-        guard let current, current.holder == held.holder, current.epoch == held.epoch, current.expires > Date() else {
-            throw LeaseLost(fleet: fleet, holder: held.holder, epoch: held.epoch, now: current?.lease)
-        }
+        try held.check(against: try LeaseRecord.fetchOne(db, key: fleet)?.lease, fleet: fleet, now: Date())
     }
 
     /// Whether this process leads under a newer lease epoch than `epoch` (a run lock's): then that lock's

@@ -101,3 +101,19 @@ public enum TestPostgres {
 
 /// `text` quoted for /bin/sh.
 func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+extension TestPostgres {
+    /// What a command needs to log in with `password_env = "PGTEST_PASSWORD"`.
+    public static var environment: [String: String] { ["PGTEST_PASSWORD": password] }
+}
+
+extension TestFleet {
+    /// Moves this fleet's state to `location` (`[controller] database`), with `controller` keys beside it
+    /// (by default the password from `PGTEST_PASSWORD`; pass ``TestPostgres/environment`` to its commands).
+    public func keepState(in location: PostgresLocation, controller: String = "password_env = \"PGTEST_PASSWORD\"") throws {
+        let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(
+            of: "database = \"state/scalectl.sqlite\"", with: "database = \"\(location)\"\n\(controller)")
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: directory.file("state"), withIntermediateDirectories: true)
+    }
+}

@@ -16,14 +16,11 @@ struct PostgresStateTests {
     /// A sim fleet whose `[controller] database` is a fresh PostgreSQL database; the password in `PGTEST_PASSWORD`.
     static func fleet(_ location: PostgresLocation, controller: String = "password_env = \"PGTEST_PASSWORD\"") throws -> TestFleet {
         let fleet = try TestFleet()
-        let text = try String(contentsOfFile: fleet.config, encoding: .utf8).replacingOccurrences(
-            of: "database = \"state/scalectl.sqlite\"", with: "database = \"\(location)\"\n\(controller)")
-        try text.write(toFile: fleet.config, atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(atPath: fleet.directory.file("state"), withIntermediateDirectories: true)
+        try fleet.keepState(in: location, controller: controller)
         return fleet
     }
 
-    static let environment = ["PGTEST_PASSWORD": TestPostgres.password]
+    static let environment = TestPostgres.environment
 
     @Test func calendarAndReconcileRunOnPostgres() async throws {
         let location = try await TestPostgres.database()

@@ -4,18 +4,22 @@ import ScaleCore
 import ScaleTesting
 import Testing
 
-/// The leader lease between two controllers sharing one database file, each with its own connection (as
-/// two processes have): one leads, the other stands by, a takeover raises the epoch, and the fence stops
-/// the old leader's next intent.
+/// The leader lease between two controllers sharing one database, each with its own connection (as two
+/// processes have), on SQLite and PostgreSQL: one leads, the other stands by, a takeover raises the
+/// epoch, and the fence stops the old leader's next intent.
+@Suite(.awaitsCleanup)
 struct LeaseTests {
-    let directory = try! TemporaryDirectory("lease")
     let a = ControllerID(host: "ops-1", pid: 101, processStart: 1)
     let b = ControllerID(host: "ops-2", pid: 202, processStart: 2)
 
-    func store() throws -> Store { try Store(path: directory.file("state.sqlite"), fleet: "m") }
+    func two(_ backend: Backend) async throws -> (any StateStore, any StateStore) {
+        let place = try await backend.place()
+        return (try await place.open(), try await place.open())
+    }
 
-    @Test func oneLeadsTheOtherStandsByAndRenewingKeepsTheEpoch() async throws {
-        let (first, second) = (try store(), try store())
+    @Test(arguments: Backend.allCases)
+    func oneLeadsTheOtherStandsByAndRenewingKeepsTheEpoch(_ backend: Backend) async throws {
+        let (first, second) = try await two(backend)
         let claim = try await first.claimLease(a, command: "daemon", ttl: .seconds(30))
         #expect(claim.isLeading && claim.lease.epoch == 1)
         let other = try await second.claimLease(b, command: "daemon", ttl: .seconds(30))
@@ -34,8 +38,9 @@ struct LeaseTests {
         _ = try await first.begin(StepEntry(runID: run.runID, role: "frontal", kind: "create", target: "m-frontal-1", detail: "create m-frontal-1"), at: Date())
     }
 
-    @Test func anExpiredLeaseIsTakenOverWithAHigherEpochAndTheOldLeadersIntentIsRefused() async throws {
-        let (first, second) = (try store(), try store())
+    @Test(arguments: Backend.allCases)
+    func anExpiredLeaseIsTakenOverWithAHigherEpochAndTheOldLeadersIntentIsRefused(_ backend: Backend) async throws {
+        let (first, second) = try await two(backend)
         // A lease of no length has run out as soon as it is written: the leader that stopped renewing.
         let old = try await first.claimLease(a, command: "daemon", ttl: .zero)
         let run = try await first.startRun(command: "reconcile", at: Date())
@@ -63,8 +68,9 @@ struct LeaseTests {
         #expect(!back.isLeading && back.lease.holder == b && back.lease.epoch == taken.lease.epoch)
     }
 
-    @Test func aReleasedLeaseIsFreeAtOnceAndTheEpochOnlyGrows() async throws {
-        let (first, second) = (try store(), try store())
+    @Test(arguments: Backend.allCases)
+    func aReleasedLeaseIsFreeAtOnceAndTheEpochOnlyGrows(_ backend: Backend) async throws {
+        let (first, second) = try await two(backend)
         let held = try await first.claimLease(a, command: "up", ttl: .seconds(30))
         try await first.releaseLease(a)
         let next = try await second.claimLease(b, command: "daemon", ttl: .seconds(30))

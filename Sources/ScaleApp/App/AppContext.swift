@@ -135,9 +135,7 @@ public final class AppContext: Sendable {
             alerts: alerts, prober: Prober(http: .shared),
             progress: ConsoleProgress(console: console, clock: clock, zone: fleet.timeZone), clock: clock, logger: logger)
         coordinator.historyKeep = configuration.historyKeep
-        if let leases = store as? any LeaseStore {
-            coordinator.leasing = Leasing(store: leases, ttl: configuration.lease, command: leaseCommand.withLock { $0 })
-        }
+        coordinator.leasing = Leasing(store: store, ttl: configuration.lease, command: leaseCommand.withLock { $0 })
         coordinator.keepScaleUps = LeadAdvice.window
         return coordinator
     }

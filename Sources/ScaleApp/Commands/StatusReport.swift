@@ -124,8 +124,8 @@ public struct StatusReport: Sendable {
         }
         let last = try await context.store.history(limit: 1).first?.run
         let lease = context.configuration.lease
-        let leadership = try await (context.store as? any LeaseStore)?.leadership(seenSince: Date() - lease)
-        let leader = leadership?.lease
+        let leadership = try await context.store.leadership(seenSince: Date() - lease)
+        let leader = leadership.lease
         return Output(
             fleet: fleet.fleet, provider: try context.provider.name, now: input.now, window: Nullable(window.map(WindowOutput.init)),
             next: Nullable(windows.first { $0.start > input.now }.map(WindowOutput.init)), roles: roles,
@@ -133,7 +133,7 @@ public struct StatusReport: Sendable {
             leader: Nullable(leader.map {
                 Output.LeaderOutput(holder: $0.holder.description, command: $0.command, since: $0.since, epoch: $0.epoch, expires: $0.expires, live: $0.isLive(at: Date()))
             }),
-            standby: (leadership?.controllers ?? []).filter { $0.controller != leader?.holder && $0.command == "daemon" }
+            standby: leadership.controllers.filter { $0.controller != leader?.holder && $0.command == "daemon" }
                 .map { Output.StandbyOutput(holder: $0.controller.description, seen: $0.seen) },
             lastRun: Nullable(last.map { run in
                 Output.LastRun(

@@ -11,7 +11,7 @@ struct Leadership: Service {
     let daemon: Daemon
 
     func run() async throws {
-        guard let store = daemon.context.store as? any LeaseStore else { return }
+        let store = daemon.context.store
         do {
             try await cancelWhenGracefulShutdown { try await keep(store) }
         } catch is CancellationError {}

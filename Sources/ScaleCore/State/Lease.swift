@@ -150,3 +150,31 @@ public struct Leasing: Sendable {
         self.command = command
     }
 }
+
+extension LeaseClaim {
+    /// The one rule both stores apply, inside the transaction that read `current`: the lease is free
+    /// when there is none, it ran out, or its holder is a process of this host that is gone; a claimant
+    /// that holds it renews it (same epoch); taking it from another raises the epoch. When the claim
+    /// leads, its lease is what the store writes.
+    public static func decide(current: Lease?, claimant: ControllerID, command: String, ttl: Duration, now: Date, host: String) -> LeaseClaim {
+        if let current, current.holder != claimant, current.isLive(at: now), !current.holder.isGone(seenFrom: host) {
+            return .standingBy(leader: current)
+        }
+        let renewing = current.map { $0.holder == claimant && $0.isLive(at: now) } ?? false
+        let lease = Lease(
+            holder: claimant, command: command, epoch: renewing ? current?.epoch ?? 1 : (current?.epoch ?? 0) + 1,
+            since: renewing ? current?.since ?? now : now, expires: now + ttl.timeInterval)
+        return .leading(lease, tookOverFrom: renewing || current?.holder == claimant ? nil : current)
+    }
+}
+
+extension Lease {
+    /// Fencing, inside the transaction that writes an intent: the lease this process leads under
+    /// (`self`) must still be the one in the store (`current`), live at `now`.
+    /// - Throws: ``LeaseLost`` naming who holds it now.
+    public func check(against current: Lease?, fleet: String, now: Date) throws {
+        guard let current, current.holder == holder, current.epoch == epoch, current.isLive(at: now) else {
+            throw LeaseLost(fleet: fleet, holder: holder, epoch: epoch, now: current)
+        }
+    }
+}

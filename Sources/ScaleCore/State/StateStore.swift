@@ -9,7 +9,7 @@ import Foundation
 ///
 /// Every method is async: an implementation may reach a database over the network. Values only cross
 /// this boundary; no database type does.
-public protocol StateStore: Journal, AlertLog {
+public protocol StateStore: Journal, AlertLog, LeaseStore {
     /// The fleet whose runs, lock, ledger and overrides this store reads and writes.
     var fleet: String { get }
 
