@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ScaleCore
+import Synchronization
 
 /// One connection to the database, used by one caller at a time, connected when first needed and again
 /// after it closed.
@@ -76,6 +77,9 @@ actor PostgresSession {
         connection = nil
     }
 
+    /// Connecting, logging in and starting the session, whole (PostgresNIO's own timeout covers the TCP connect).
+    static let connectTimeout: Duration = .seconds(15)
+
     private func connected() async throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
         connection = nil
@@ -83,9 +87,13 @@ actor PostgresSession {
             host: location.host, port: location.port, username: location.user, password: location.password?.reveal(),
             database: location.database, tls: try tls())
         configuration.options.connectTimeout = .seconds(10)
+
         if location.sslMode == .verifyFull { configuration.options.tlsServerName = location.host }
         nextID += 1
-        let made = try await PostgresConnection.connect(configuration: configuration, id: nextID, logger: logger)
+        let (id, logger, settings) = (nextID, self.logger, configuration)
+        let made = try await withDeadline(Self.connectTimeout) {
+            try await PostgresConnection.connect(configuration: settings, id: id, logger: logger)
+        }
         connection = made
         return made
     }
@@ -131,10 +139,21 @@ struct SQL: Sendable {
     let logger: Logger
     let progress: Progress
 
+    /// How long one statement may go unanswered before its connection is closed: a database that took
+    /// the connection and then stopped answering (cut off, overloaded) fails the call, so a leader that
+    /// cannot renew its lease says so instead of waiting forever behind a statement that never returns.
+    static let statementTimeout: Duration = .seconds(15)
+
     /// Every row `query` returns.
+    /// - Throws: ``StatementTimedOut`` when no answer came within ``statementTimeout`` (the connection
+    ///   is closed then, and the session makes a new one for the next call).
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        var rows: [PostgresRow] = []
-        for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+        let (connection, logger) = (self.connection, self.logger)
+        let rows = try await withDeadline(Self.statementTimeout, onTimeout: { connection.close().whenComplete { _ in _ = connection } }) {
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+            return rows
+        }
         progress.done()
         return rows
     }
@@ -175,5 +194,55 @@ enum JSONText {
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         let decoder = JSONDecoder()
         return try decoder.decode(type, from: Data(text.utf8))
+    }
+}
+
+/// A statement the database did not answer in time; its connection was closed.
+struct StatementTimedOut: Error, CustomStringConvertible {
+    var after: Duration
+    var description: String { "no answer to a statement within \(DurationText.format(after)); the connection was closed (is the database overloaded or cut off?)" }
+}
+
+/// `operation`'s result, or ``StatementTimedOut`` when it has not finished within `limit`. Then
+/// `onTimeout` runs, the operation is cancelled and left behind: a database that stopped answering must
+/// fail the call, whatever state the connection is in, and never hold the caller (or the session's next
+/// caller, or the lease renewal behind them) forever.
+func withDeadline<T: Sendable>(
+    _ limit: Duration, onTimeout: @escaping @Sendable () -> Void = {}, _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    let waiter = OneAnswer<T>()
+    return try await withCheckedThrowingContinuation { continuation in
+        waiter.wait(continuation)
+        let work = Task { try await operation() }
+        let timer = Task {
+            try await Task.sleep(for: limit)
+            if waiter.answer(.failure(StatementTimedOut(after: limit))) {
+                work.cancel()
+                onTimeout()
+            }
+        }
+        Task {
+            let result = await work.result
+            timer.cancel()
+            waiter.answer(result)
+        }
+    }
+}
+
+/// A continuation resumed once, by whichever answer comes first.
+final class OneAnswer<T: Sendable>: Sendable {
+    private let waiting = Mutex<CheckedContinuation<T, any Error>?>(nil)
+
+    func wait(_ continuation: CheckedContinuation<T, any Error>) { waiting.withLock { $0 = continuation } }
+
+    /// Resumes the waiter with `result` unless another answer came first; true when this one did.
+    @discardableResult
+    func answer(_ result: Result<T, any Error>) -> Bool {
+        let continuation = waiting.withLock { current -> CheckedContinuation<T, any Error>? in
+            defer { current = nil }
+            return current
+        }
+        continuation?.resume(with: result)
+        return continuation != nil
     }
 }

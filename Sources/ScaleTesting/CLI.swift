@@ -84,16 +84,26 @@ public final class CLIProcess: Sendable {
 
     public var pid: Int32 { process.processIdentifier }
     public var stdout: String { output.withLock { $0.stdout } }
+    public var stderr: String { output.withLock { $0.stderr } }
 
     /// Waits until stdout holds `text`, failing after `timeout` or if the process ends first.
     public func waitForOutput(_ text: String, timeout: Duration = .seconds(60)) async throws {
+        try await wait(for: text, in: "stdout", \.stdout, timeout: timeout)
+    }
+
+    /// Waits until stderr holds `text`, failing after `timeout` or if the process ends first.
+    public func waitForError(_ text: String, timeout: Duration = .seconds(60)) async throws {
+        try await wait(for: text, in: "stderr", \.stderr, timeout: timeout)
+    }
+
+    private func wait(for text: String, in name: String, _ stream: KeyPath<CLIProcess, String>, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
-        while !stdout.contains(text) {
+        while !self[keyPath: stream].contains(text) {
             guard process.isRunning else {
-                throw CLIError(description: "scalectl ended before printing \"\(text)\"; stdout:\n\(stdout)")
+                throw CLIError(description: "scalectl ended before printing \"\(text)\"; \(name):\n\(self[keyPath: stream])")
             }
             guard ContinuousClock.now < deadline else {
-                throw CLIError(description: "no \"\(text)\" within \(timeout); stdout:\n\(stdout)")
+                throw CLIError(description: "no \"\(text)\" within \(timeout); \(name):\n\(self[keyPath: stream])")
             }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -38,6 +38,8 @@ struct DaemonTests {
         }, "nodes by the type and place they got")
         #expect(during.contains { $0.name == "scalectl_provider_calls_total" && $0.labels["kind"] == "create" && $0.value == 5 })
         #expect(during.contains { $0.name == "scalectl_next_transition_timestamp_seconds" })
+        #expect(during.contains { $0.name == "scalectl_leader" && $0.value == 1 }, "the only daemon leads")
+        #expect(during.contains { $0.name == "scalectl_lease_renewals_total" && $0.value >= 1 })
 
         // An override made while the daemon runs is noticed within its watch interval.
         #expect(try await fleet.run("override", "set", "celery", "3", "--event", "1", "--reason", "more players").status == 0)

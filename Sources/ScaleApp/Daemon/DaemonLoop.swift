@@ -25,6 +25,8 @@ struct DaemonLoop: Sendable {
     var takeSnapshots: @Sendable ([String]) async -> ExitStatus = { _ in .ok }
     /// Told the next wake after each run, for metrics.
     var nextWake: @Sendable (Schedule.Wake?) async -> Void = { _ in }
+    /// Told when the schedule cannot be read (the database is unreachable), once per spell, and when it can again.
+    var problem: @Sendable (String) -> Void = { _ in }
     var logger: Logger
 
     func run() async throws {
@@ -34,6 +36,7 @@ struct DaemonLoop: Sendable {
         var decided: Date?
         var retryAt: Date?
         var snapshotAt = nextSnapshot(after: clock.now())
+        var unreadable = false
         while !Task.isCancelled {
             if let why = reason {
                 logger.info("Reconciling", metadata: ["daemon.reason": "\(why)"])
@@ -43,7 +46,22 @@ struct DaemonLoop: Sendable {
                 retryAt = status == .locked ? clock.now() + lockRetry : nil
                 reason = nil
             }
-            let (windows, overrides) = try await schedule()
+            let windows: [Window], overrides: [Override]
+            do {
+                (windows, overrides) = try await schedule()
+            } catch let error where !(error is CancellationError) {
+                // The database is away: keep trying every `watch`, and run as soon as it is back.
+                if !unreadable { problem("daemon: cannot read the calendar: \(error); trying again every \(DurationText.format(watch))") }
+                unreadable = true
+                try await clock.sleep(for: watch)
+                continue
+            }
+            if unreadable {
+                unreadable = false
+                problem("daemon: the calendar can be read again; reconciling")
+                reason = "the database answers again"
+                continue
+            }
             var wake = Schedule.nextWake(now: clock.now(), decided: decided, windows: windows, overrides: overrides, lastRun: lastRun, interval: interval)
             if let retryAt, retryAt < wake?.at ?? .distantFuture { wake = Schedule.Wake(at: retryAt, reason: .interval) }
             await nextWake(wake)

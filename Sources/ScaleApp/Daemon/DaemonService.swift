@@ -106,6 +106,7 @@ public struct Daemon: Sendable {
                 // Only ``Leadership`` takes the lead (and says so): a daemon standing by does not run.
                 reconcile: { [daemon] _ in await daemon.metrics.leadEpoch == nil ? .ok : await daemon.reconcileOnce() },
                 nextWake: { [metrics] wake in await metrics.setNextTransition(wake?.at) },
+                problem: { [console = context.console] text in console.problem(text) },
                 logger: context.logger)
             loop.snapshotTimes = Dictionary(uniqueKeysWithValues: context.fleet.roles.compactMap { role in
                 role.snapshot.template.map { (role.name, $0.takeAtMinutes) }

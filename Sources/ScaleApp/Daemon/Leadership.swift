@@ -35,6 +35,7 @@ struct Leadership: Service {
                 return
             } catch {
                 await daemon.metrics.recordLease(nil)
+                if let last, last.isLeading, !last.lease.isLive(at: Date()) { await daemon.metrics.stoppedLeading() }
                 if !failing {
                     failing = true
                     let until = last.flatMap { $0.isLeading ? " at \(TimeText.iso($0.lease.expires))" : nil } ?? ""

@@ -66,7 +66,11 @@ actor Metrics {
         }
     }
 
-    func stoppedLeading() { leadEpoch = nil }
+    /// This controller no longer leads: stopped, or its lease ran out unrenewed.
+    func stoppedLeading() {
+        leading = false
+        leadEpoch = nil
+    }
 
     /// The Prometheus text exposition (version 0.0.4).
     func render() -> String {
