@@ -726,22 +726,28 @@ class Handler(BaseHTTPRequestHandler):
                     payload = error.raw
             if kill is not None:  # carried out (or refused), killed before its answer
                 return self.kill_client(kill)
-            record["status"] = status
-            if status == 429:
-                state.stats["429"] += 1
-            elif status >= 500:
-                state.stats["5xx"] += 1
-            if lost:
-                # Carried out; the answer is lost on the way (the connection drops without a word).
-                state.stats["lost"] += 1
-                record["status"] = "lost"
-                self.close_connection = True
-                self.connection.shutdown(socket.SHUT_RDWR)
-                return
-            if truncated:
-                state.stats["truncated"] += 1
-                payload = json.dumps(payload)[: max(1, len(json.dumps(payload)) // 2)]
-            self.reply(status, payload, headers)
+            self.answer(record, status, payload, headers, lost, truncated)
+
+    def answer(self, record, status, payload, headers, lost, truncated):
+        """Records and sends the answer: counted by kind, dropped without a word when `lost` (carried
+        out, the connection closes), cut in half when `truncated`."""
+        state = self.server.state
+        record["status"] = status
+        if status == 429:
+            state.stats["429"] += 1
+        elif status >= 500:
+            state.stats["5xx"] += 1
+        if lost:
+            # Carried out; the answer is lost on the way (the connection drops without a word).
+            state.stats["lost"] += 1
+            record["status"] = "lost"
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if truncated and payload is not None:
+            state.stats["truncated"] += 1
+            payload = json.dumps(payload)[: max(1, len(json.dumps(payload)) // 2)]
+        self.reply(status, payload, headers)
 
     def kill_client(self, kill):
         """kill -9 of the process at the other end of this connection (the `kill` knob), then the

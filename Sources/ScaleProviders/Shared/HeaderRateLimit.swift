@@ -1,9 +1,10 @@
 import Foundation
 import ScaleCore
 
-/// The project's request budget as the last answer's `RateLimit-Limit`, `RateLimit-Remaining` and
-/// `RateLimit-Reset` headers told it.
-actor HetznerRateLimit {
+/// A request budget as the last answer's `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
+/// headers told it. Hetzner Cloud and DigitalOcean both send these three (DigitalOcean in lower case), each
+/// with `RateLimit-Reset` as a Unix time.
+actor HeaderRateLimit {
     private(set) var state: RateLimitState?
 
     /// Keeps the budget an answer reports; answers without the headers change nothing.
@@ -23,5 +24,16 @@ actor HetznerRateLimit {
         else { return nil }
         let untilReset = TimeInterval(reset) - wallClock.timeIntervalSince1970
         return RateLimitState(limit: limit, remaining: remaining, reset: now.addingTimeInterval(untilReset), observedAt: now)
+    }
+
+    /// How long a 429 asks to wait: `Retry-After` (seconds) when given, else the time for one request to
+    /// come back according to the `RateLimit-*` headers (waiting for the whole budget, up to an hour,
+    /// would be far too long), at least one second.
+    static func retryAfter(_ response: HTTPResponse, now: Date) -> Duration? {
+        if let text = response.headers["retry-after"], let seconds = Double(text.trimmingCharacters(in: .whitespaces)) {
+            return Duration(timeInterval: max(0, seconds))
+        }
+        guard let state = state(from: response.headers, now: now) else { return nil }
+        return Duration(timeInterval: max(1, state.secondsPerRequest))
     }
 }
