@@ -6,23 +6,14 @@ import ScaleCore
 ///
 /// Each method makes its HTTP request once; a failure is a ``ProviderError`` that says whether waiting
 /// helps, and retrying is left to `ProviderCalls`.
-struct HetznerAPI: Sendable {
+struct HetznerAPI: TransportBacked {
     let transport: JSONTransport
     let perPage: Int
 
     init(endpoint: URL, token: Secret, http: HTTPClient, timeout: Duration, perPage: Int, clock: any ScaleClock, logger: Logger) {
-        self.transport = JSONTransport(
-            endpoint: endpoint, token: token, http: http, timeout: timeout, clock: clock, logger: logger,
-            dialect: .init(
-                name: HetznerFailure.provider, requestIDHeader: "x-correlation-id",
-                failure: { HetznerFailure.error($0, operation: $1, now: $2) }, unanswered: { HetznerFailure.error($0, operation: $1) },
-                malformed: { HetznerFailure.malformed($0, $1, requestID: $2) }))
+        self.transport = JSONTransport(endpoint: endpoint, token: token, http: http, timeout: timeout, clock: clock, logger: logger, dialect: HetznerFailure.dialect)
         self.perPage = perPage
     }
-
-    var clock: any ScaleClock { transport.clock }
-    var logger: Logger { transport.logger }
-    var rateLimit: HeaderRateLimit { transport.rateLimit }
 
     /// A read: retried freely by ``ProviderCalls``; a truncated or malformed answer is read again.
     func get<T: Decodable & Sendable>(_ path: String, query: [(String, String)] = [], as type: T.Type, operation: String) async throws -> T {

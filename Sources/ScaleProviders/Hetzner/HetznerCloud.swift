@@ -160,13 +160,7 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
 
     /// The server id of a node this fleet owns; refuses anything else, so no stranger is ever touched.
     func ownedServerID(_ node: Node, operation: String) throws -> Int {
-        guard node.fleet == fleet, let id = Int(node.id) else {
-            throw ProviderError(
-                provider: name, operation: operation, code: "not_owned",
-                message: "server \(node.name) (id \(node.id)) does not carry the label \(OwnershipLabel.fleet)=\(fleet)",
-                hint: "the controller never changes servers it does not own")
-        }
-        return id
+        try Ownership.id(of: node, fleet: fleet, provider: name, operation: operation, kind: "server", mark: "label \(OwnershipLabel.fleet)=\(fleet)")
     }
 
     /// Waits until every action has succeeded; the first that fails is thrown.

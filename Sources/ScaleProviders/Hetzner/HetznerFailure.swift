@@ -6,6 +6,11 @@ import ScaleCore
 enum HetznerFailure {
     static let provider = "hetzner"
 
+    /// How its answers are read by the shared transport.
+    static let dialect = JSONTransport.Dialect(
+        name: provider, requestIDHeader: "x-correlation-id", failure: { error($0, operation: $1, now: $2) }, unanswered: { error($0, operation: $1) },
+        malformed: { malformed($0, $1, requestID: $2) })
+
     /// Codes of passing conditions: retrying later helps.
     static let passing: Set<String> = ["conflict", "locked", "rate_limit_exceeded", "server_error", "unavailable", "timeout", "bad_gateway"]
     static let passingStatuses: Set<Int> = [409, 423, 429, 500, 502, 503, 504]

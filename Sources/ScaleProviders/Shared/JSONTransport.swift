@@ -103,5 +103,16 @@ struct JSONTransport: Sendable {
     }
 }
 
+/// An API client built on a ``JSONTransport``: its clock, logger and request budget are the transport's.
+protocol TransportBacked: Sendable {
+    var transport: JSONTransport { get }
+}
+
+extension TransportBacked {
+    var clock: any ScaleClock { transport.clock }
+    var logger: Logger { transport.logger }
+    var rateLimit: HeaderRateLimit { transport.rateLimit }
+}
+
 /// The empty answer of a 204 (a delete, a change of members).
 struct EmptyAnswer: Decodable, Sendable {}

@@ -42,3 +42,17 @@ enum GracefulStop {
 
 /// A graceful shutdown that did not reach `off` in time.
 struct ShutdownTimedOut: Error {}
+
+/// The rule every provider keeps: a server without this fleet's ownership label (tag) is never changed.
+enum Ownership {
+    /// The numeric id of `node` when this fleet owns it; otherwise an error naming it and the mark it lacks.
+    static func id(of node: Node, fleet: String, provider: String, operation: String, kind: String, mark: String) throws -> Int {
+        guard node.fleet == fleet, let id = Int(node.id) else {
+            throw ProviderError(
+                provider: provider, operation: operation, code: "not_owned",
+                message: "\(kind) \(node.name) (id \(node.id)) does not carry the \(mark)",
+                hint: "the controller never changes \(kind)s it does not own")
+        }
+        return id
+    }
+}
