@@ -130,8 +130,10 @@ extension Doctor {
         }
         guard let snapshot else {
             return DoctorCheck(
-                id: id, title: title, status: .failed, detail: "no snapshot of role \(role.name) matches the selector \"\(rule.selector)\"",
-                fix: "check the daily snapshot job, and that its snapshots carry the labels \(rule.selector) (roles.\(role.name).snapshot.labels)",
+                id: id, title: title, status: .failed, detail: "no snapshot of role \(role.name) matches \(rule.described)",
+                fix: rule.matching == .labels
+                    ? "check the daily snapshot job, and that its snapshots carry the labels \(rule.selector) (roles.\(role.name).snapshot.labels)"
+                    : "check the daily snapshot job, and that its snapshots' names start with \(rule.selector) (roles.\(role.name).snapshot.name_prefix)",
                 role: role.name)
         }
         let described = "\"\(snapshot.name)\" (id \(snapshot.id))"
@@ -175,9 +177,12 @@ extension Doctor {
             if let problem {
                 return DoctorCheck(
                     id: id, title: title, status: .failed, detail: "exists (\(roles)), but \(problem)",
-                    fix: "list only locations of the balancer's network zone in [provider] locations")
+                    fix: context.configuration.provider.kind == "digitalocean"
+                        ? "create droplets in the balancer's region ([provider] region), or use a balancer of that region"
+                        : "list only locations of the balancer's network zone in [provider] locations")
             }
-            return DoctorCheck(id: id, title: title, status: .ok, detail: "exists (\(roles))")
+            let note = try await calls.call("balancer", "look up load balancer \(balancer.name)") { try await lookup.joinNote(for: balancer.name) }
+            return DoctorCheck(id: id, title: title, status: .ok, detail: "exists (\(roles))" + (note.map { "; \($0)" } ?? ""))
         } catch {
             return .failed(id, title, error)
         }
