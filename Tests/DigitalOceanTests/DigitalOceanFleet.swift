@@ -68,7 +68,7 @@ struct DigitalOceanFleet {
             per_page = 2
             action_poll_interval = "20ms"
             shutdown_timeout = "500ms"
-            batch_window = "100ms"
+            batch_window = "1s"
             backoff = "50ms"
             max_backoff = "200ms"
             \(provider)

@@ -12,7 +12,7 @@ struct DigitalOceanLimitsTests {
     @Test func callsArePacedByTheRateLimitHeaders() async throws {
         let fleet = try await Fleet.start()
         atEnd { await fleet.stop() }
-        try await fleet.fake.faults(["rate_limit": ["limit": 5000, "per_second": 20, "remaining": 12]])
+        try await fleet.fake.faults(["rate_limit": ["limit": 5000, "per_second": 4, "remaining": 12]])
         let up = try await fleet.run("up", "--at", Fleet.during)
         #expect(up.status == 0, "\(up)")
         #expect(try await fleet.stats()["429"] == 0, "paced before the budget ran out")
