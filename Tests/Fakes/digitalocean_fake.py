@@ -46,7 +46,6 @@ import time
 import uuid
 from datetime import datetime, timezone
 from http.server import ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 import hetzner_faults
 from hetzner_faults import ApiError, Faults
@@ -477,10 +476,7 @@ class Handler(hetzner_fake.Handler):
 
     def handle_any(self, method):
         state, api = self.server.state, self.server.api
-        url = urlsplit(self.path)
-        query = parse_qs(url.query, keep_blank_values=True)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        url, query, raw = self.read_request()
         with state.lock:
             if url.path.startswith("/__"):
                 return self.test_path(method, url.path, raw)

@@ -676,12 +676,15 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self):
         self.handle_any("DELETE")
 
+    def read_request(self):
+        """The request's URL parts, its query and its raw body."""
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        return url, parse_qs(url.query, keep_blank_values=True), self.rfile.read(length) if length else b""
+
     def handle_any(self, method):
         state, api = self.server.state, self.server.api
-        url = urlsplit(self.path)
-        query = parse_qs(url.query, keep_blank_values=True)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        url, query, raw = self.read_request()
         with state.lock:
             if url.path.startswith("/__"):
                 return self.test_path(method, url.path, raw)
