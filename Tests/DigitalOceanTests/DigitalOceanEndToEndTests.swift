@@ -55,7 +55,30 @@ struct DigitalOceanEndToEndTests {
         #expect(!all.contains { $0.is("DELETE", "/v2/droplets") }, "never DELETE /v2/droplets?tag_name=")
         let detaches = all.filter { $0.is("DELETE", matching: "/v2/load_balancers/[0-9a-f-]+/droplets") }
         #expect(detaches.count == 1)
-        try fleet.expectNoToken([up, status, again, down])
+
+        // Per second: each droplet lived about 3h01m and bills that, in USD, not four started hours.
+        let cost = try await fleet.run("cost", "--json", "--at", "2026-11-24T20:00")
+        #expect(cost.status == 0, "\(cost)")
+        let report = try cost.json()
+        #expect(report["currency"] as? String == "USD")
+        let event = try #require((report["events"] as? [[String: Any]])?.first)
+        let billed = try #require(event["nodes"] as? [[String: Any]]).compactMap { $0["billed_hours"] as? Double }
+        #expect(billed.count == 5 && billed.allSatisfy { $0 > 2.9 && $0 < 3.2 }, "\(billed)")
+        try fleet.expectNoToken([up, status, again, down, cost])
+    }
+
+    /// doctor reads the region, each size's regions, the balancer and the droplet limit.
+    @Test func doctorChecksSizesInTheRegionTheBalancerAndTheLimit() async throws {
+        let roles = Fleet.standardRoles.replacingOccurrences(of: "server_type = \"s-4vcpu-8gb\"", with: "server_type = \"c-8\"")
+        let fleet = try await Fleet.start(roles: roles)
+        atEnd { await fleet.stop() }
+        let doctor = try await fleet.run("doctor", "--at", Fleet.during)
+        let text = doctor.stdout + doctor.stderr
+        #expect(doctor.status == 1, "\(doctor)")
+        #expect(text.contains("server type s-2vcpu-4gb: can be ordered in fra1 (frontal)"), "\(text)")
+        #expect(text.contains("c-8 cannot be ordered in fra1 (it can in nyc3)"), "\(text)")
+        #expect(text.contains("load balancer t-lb: exists (frontal); droplets are added and removed by id"), "\(text)")
+        #expect(text.contains("of the digitalocean limit 25"), "the account's droplet_limit: \(text)")
     }
 
     @Test func aTagBasedBalancerIsJoinedByCarryingItsTag() async throws {
