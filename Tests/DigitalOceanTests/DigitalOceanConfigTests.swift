@@ -91,7 +91,8 @@ struct DigitalOceanConfigTests {
 
     /// Seconds alive from 2026-11-01T00:00Z, and the USD expected.
     static let charges: [(seconds: Double, usd: Double)] = [
-        (30, 60.0 / 3600 * 0.03571),  // the minimum
+        (30, 0.01),  // 60 s would cost $0.0006: the minimum charge is $0.01
+        (1800, 0.5 * 0.03571),  // half an hour by the second
         (5400, 1.5 * 0.03571),  // 90 minutes by the second, not two started hours
         (40 * 86_400, 24.00 + 240 * 0.03571),  // November (720 h) capped at 24.00; December's 10 days under the cap
     ]
@@ -100,7 +101,7 @@ struct DigitalOceanConfigTests {
     @Test(arguments: charges)
     func dropletsBillPerSecondWithAMonthlyCap(_ c: (seconds: Double, usd: Double)) throws {
         let billing = try Self.parse(Self.config).provider.billing
-        #expect(billing.currency == "USD" && billing.rule == .perSecond(minimum: .seconds(60), monthlyCap: true))
+        #expect(billing.currency == "USD" && billing.rule == .perSecond(minimum: .seconds(60), monthlyCap: true, minimumCharge: 0.01))
         let start = try Date("2026-11-01T00:00:00Z", strategy: .iso8601)
         let charge = billing.charge(serverType: "s-2vcpu-4gb", from: start, to: start.addingTimeInterval(c.seconds))
         #expect(abs((charge.amount ?? -1) - c.usd) < 0.0001, "\(charge)")

@@ -10,17 +10,19 @@ public enum BillingRule: Sendable, Hashable {
     /// type's monthly price when the price list gives one (Hetzner Cloud).
     case hourlyStartedHours(monthlyCap: Bool)
     /// By the second, at least `minimum` per server (EC2 Linux on demand, DigitalOcean droplets: one
-    /// minute). With `monthlyCap`, each calendar month (UTC) of a server's life is billed on its own and
-    /// never costs more than the type's monthly price when the price list gives one (DigitalOcean).
-    case perSecond(minimum: Duration, monthlyCap: Bool = false)
+    /// minute), and at least `minimumCharge` in money (DigitalOcean: $0.01). With `monthlyCap`, each
+    /// calendar month (UTC) of a server's life is billed on its own and never costs more than the type's
+    /// monthly price when the price list gives one (DigitalOcean).
+    case perSecond(minimum: Duration, monthlyCap: Bool = false, minimumCharge: Double = 0)
 
     /// For people: `hourly, each started hour billed, capped at the monthly price`.
     public var summary: String {
         switch self {
         case .hourlyStartedHours(let cap):
             "hourly, each started hour billed" + (cap ? ", a month capped at the type's monthly price" : "")
-        case .perSecond(let minimum, let cap):
-            "per second, at least \(DurationText.format(minimum)) per server" + (cap ? ", a month capped at the type's monthly price" : "")
+        case .perSecond(let minimum, let cap, let least):
+            "per second, at least \(DurationText.format(minimum))" + (least > 0 ? " and \(least)" : "") + " per server"
+                + (cap ? ", a month capped at the type's monthly price" : "")
         }
     }
 }
@@ -75,10 +77,10 @@ public struct Billing: Sendable, Hashable {
         let price = serverType.flatMap { prices[$0] }
         let seconds = max(0, end.timeIntervalSince(start))
         switch rule {
-        case .perSecond(let minimum, let cap):
+        case .perSecond(let minimum, let cap, let least):
             let billed = max(seconds.rounded(.up), minimum.timeInterval)
             guard cap, let price, let monthly = price.monthly else {
-                return Charge(seconds: seconds, billedHours: billed / 3600, amount: price.map { billed / 3600 * $0.hourly })
+                return Charge(seconds: seconds, billedHours: billed / 3600, amount: price.map { max(least, billed / 3600 * $0.hourly) })
             }
             // The minimum tops up the first month; each month is capped on its own.
             var topUp = billed - seconds.rounded(.up)
@@ -90,7 +92,7 @@ public struct Billing: Sendable, Hashable {
                 amount += min(money, monthly)
                 capped = capped || money > monthly
             }
-            return Charge(seconds: seconds, billedHours: billed / 3600, amount: amount, capped: capped)
+            return Charge(seconds: seconds, billedHours: billed / 3600, amount: max(least, amount), capped: capped)
         case .hourlyStartedHours(let cap):
             var hours = 0.0
             var amount = 0.0
