@@ -93,9 +93,14 @@ struct DigitalOceanEndToEndTests {
         let frontal = requests.filter { $0.is("POST", "/v2/droplets") }.compactMap(\.body).first { ($0["names"] as? [String])?.first?.hasPrefix("t-frontal") == true }
         #expect((frontal?["tags"] as? [String] ?? []).contains("web"), "created with the balancer's tag")
         #expect(!requests.contains { $0.path.hasSuffix("/droplets") && $0.path.hasPrefix("/v2/load_balancers/") }, "never by id")
+        let status = try await fleet.run("status", "--json", "--at", Fleet.during)
+        let nodes = try #require((try status.json()["roles"] as? [String: [String: Any]])?["frontal"]?["nodes"] as? [[String: Any]])
+        #expect(nodes.count == 3 && nodes.allSatisfy { $0["lb"] as? String == "unknown" }, "members by the tag, health unknown: \(nodes)")
         let down = try await fleet.run("down", "--at", Fleet.after)
         #expect(down.status == 0, "\(down)")
         #expect(try await fleet.dropletNames().isEmpty)
+        let untag = try await fleet.fake.requests().filter { $0.is("DELETE", "/v2/tags/web/resources") }
+        #expect(untag.count == 1 && (untag.first?.body?["resources"] as? [[String: Any]])?.count == 3, "detached by untagging, before the drain")
     }
 
     @Test func aCrashInTheMiddleOfTheCreatesThenARerunLeavesNoDuplicateAndNoOrphan() async throws {
