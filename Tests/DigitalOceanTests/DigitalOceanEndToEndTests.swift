@@ -77,7 +77,7 @@ struct DigitalOceanEndToEndTests {
         #expect(doctor.status == 1, "\(doctor)")
         #expect(text.contains("server type s-2vcpu-4gb: can be ordered in fra1 (frontal)"), "\(text)")
         #expect(text.contains("c-8 cannot be ordered in fra1 (it can in nyc3)"), "\(text)")
-        #expect(text.contains("load balancer t-lb: exists (frontal); droplets are added and removed by id"), "\(text)")
+        #expect(text.contains("load balancer t-lb: exists (frontal); droplets are added and removed by id; digitalocean reports no health per node and frontal has no readiness probe"), "\(text)")
         #expect(text.contains("of the digitalocean limit 25"), "the account's droplet_limit: \(text)")
     }
 

@@ -182,7 +182,15 @@ extension Doctor {
                         : "list only locations of the balancer's network zone in [provider] locations")
             }
             let note = try await calls.call("balancer", "look up load balancer \(balancer.name)") { try await lookup.joinNote(for: balancer.name) }
-            return DoctorCheck(id: id, title: title, status: .ok, detail: "exists (\(roles))" + (note.map { "; \($0)" } ?? ""))
+            let detail = "exists (\(roles))" + (note.map { "; \($0)" } ?? "")
+            let unprobed = balancer.roles.filter { context.fleet.role($0)?.ready == nil }
+            if !context.fleet.balancerReportsHealth, !unprobed.isEmpty {
+                return DoctorCheck(
+                    id: id, title: title, status: .warning,
+                    detail: detail + "; \(provider.name) reports no health per node and \(unprobed.joined(separator: ", ")) has no readiness probe: nothing checks those nodes after they join",
+                    fix: "add ready = { http = \"http://{private_ip}:PORT/health\", within = \"5m\" } to roles.\(unprobed[0]), checking what the balancer checks")
+            }
+            return DoctorCheck(id: id, title: title, status: .ok, detail: detail)
         } catch {
             return .failed(id, title, error)
         }
