@@ -23,6 +23,7 @@ struct DigitalOceanConfigTests {
         tags = ["mihiluze", "env:prod"]
         monitoring = true
         per_page = 50
+        requests_per_minute = 100
         shutdown_timeout = "30s"
         batch_window = "50ms"
 
@@ -44,6 +45,7 @@ struct DigitalOceanConfigTests {
         #expect(settings.endpoint.absoluteString == "http://127.0.0.1:8080/v2" && settings.tokenVariable == "MY_DO_TOKEN")
         #expect(settings.region == "ams3" && settings.vpcUUID == "5a4981aa-9653-4bd1-bef5-d6bff52042e4")
         #expect(settings.sshKeys == ["3b:16:bf:e4"] && settings.tags == ["mihiluze", "env:prod"] && settings.monitoring)
+        #expect(settings.requestsPerMinute == 100 && DigitalOceanSettings().requestsPerMinute == 250)
         #expect(settings.perPage == 50 && settings.shutdownTimeout == .seconds(30) && settings.batchWindow == .milliseconds(50))
         #expect(settings.roleBalancers == ["frontal": "mihiluze-lb"])
         let rule = try #require(configuration.fleet.role("frontal")?.snapshot)
@@ -68,6 +70,7 @@ struct DigitalOceanConfigTests {
         ("tags = [\"mihiluze\", \"env:prod\"]", "tags = [\"env prod\"]", "provider.tags: \"env prod\" is not a DigitalOcean tag"),
         ("endpoint = \"http://127.0.0.1:8080/v2\"", "endpoint = \"http://api.example.org/v2\"", "would send the token unencrypted"),
         ("per_page = 50", "per_page = 500", "provider.per_page"),
+        ("requests_per_minute = 100", "requests_per_minute = 1000", "provider.requests_per_minute"),
         ("snapshot = { name_prefix = \"frontal-\", max_age = \"20h\" }", "snapshot = { labels = \"role=frontal\" }", "roles.frontal.snapshot.labels: is not used with DigitalOcean"),
         ("snapshot = { name_prefix = \"frontal-\", max_age = \"20h\" }", "snapshot = { max_age = \"20h\" }", "name_prefix"),
         ("snapshot = { name_prefix = \"frontal-\", max_age = \"20h\" }", "snapshot = { name_prefix = \"\" }", "name_prefix: must not be empty"),

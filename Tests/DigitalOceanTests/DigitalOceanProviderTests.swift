@@ -57,6 +57,28 @@ struct DigitalOceanProviderTests {
     }
 }
 
+/// The per-minute limit the headers do not report paces calls by itself, on virtual time.
+@Suite(.awaitsCleanup)
+struct DigitalOceanMinuteLimitTests {
+    /// Fourteen listings: under a limit of 12 a minute (10 kept in reserve) calls wait from the third
+    /// on; under 250 none waits. The fake's own limits are never reached.
+    @Test(arguments: [(perMinute: 12, paced: true), (perMinute: 250, paced: false)])
+    func callsSlowDownBeforeThePerMinuteLimit(_ c: (perMinute: Int, paced: Bool)) async throws {
+        let fake = try await FakeCloudAPI.start("digitalocean_fake.py", token: DigitalOceanFleet.token)
+        atEnd { await fake.stop() }
+        let clock = SteppingClock()
+        var settings = DigitalOceanSettings(endpoint: URL(string: "\(fake.base)/v2")!, region: "fra1", requestTimeout: .seconds(5))
+        settings.requestsPerMinute = c.perMinute
+        let provider = DigitalOceanCloud(fleet: "t", settings: settings, token: Secret(DigitalOceanFleet.token), clock: clock, logger: TestTools.quietLogger)
+        let calls = ProviderCalls(provider: "digitalocean", clock: clock, logger: TestTools.quietLogger, rateLimit: provider, reserve: 10)
+        for _ in 0..<14 { _ = try await calls.call("list", "list nodes") { try await provider.listNodes() } }
+        let paced = await calls.pacedFor
+        #expect((paced > .zero) == c.paced, "paced for \(paced)")
+        if c.paced { #expect(paced.timeInterval >= 20, "about 5 s a request once the reserve is reached: \(paced)") }
+        #expect(try await fake.requests().allSatisfy { $0.status == 200 })
+    }
+}
+
 extension Result where Failure == any Error {
     init(catching body: () async throws -> Success) async {
         do { self = .success(try await body()) } catch { self = .failure(error) }

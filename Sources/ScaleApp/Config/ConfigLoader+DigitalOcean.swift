@@ -25,6 +25,7 @@ extension ConfigLoader {
         }
         settings.monitoring = try table.bool("monitoring") ?? false
         settings.perPage = try table.int("per_page", in: 1...200) ?? settings.perPage
+        settings.requestsPerMinute = try table.int("requests_per_minute", in: 12...250) ?? settings.requestsPerMinute
         settings.actionPollInterval = try positive(table, "action_poll_interval") ?? settings.actionPollInterval
         settings.actionTimeout = try positive(table, "action_timeout") ?? settings.actionTimeout
         settings.shutdownTimeout = try table.duration("shutdown_timeout") ?? settings.shutdownTimeout

@@ -10,8 +10,12 @@ struct DigitalOceanAPI: TransportBacked {
     let transport: JSONTransport
     let perPage: Int
 
-    init(endpoint: URL, token: Secret, http: HTTPClient, timeout: Duration, perPage: Int, clock: any ScaleClock, logger: Logger) {
-        self.transport = JSONTransport(endpoint: endpoint, token: token, http: http, timeout: timeout, clock: clock, logger: logger, dialect: DigitalOceanFailure.dialect)
+    init(
+        endpoint: URL, token: Secret, http: HTTPClient, timeout: Duration, perPage: Int, perMinute: Int, clock: any ScaleClock, logger: Logger
+    ) {
+        self.transport = JSONTransport(
+            endpoint: endpoint, token: token, http: http, timeout: timeout, clock: clock, logger: logger,
+            dialect: DigitalOceanFailure.dialect(perMinute: perMinute))
         self.perPage = perPage
     }
 

@@ -29,7 +29,7 @@ public struct DigitalOceanCloud: CloudProvider, GracefulShutdown, RateLimitRepor
     ) {
         let api = DigitalOceanAPI(
             endpoint: settings.endpoint, token: token, http: http, timeout: settings.requestTimeout, perPage: settings.perPage,
-            clock: clock, logger: logger)
+            perMinute: settings.requestsPerMinute, clock: clock, logger: logger)
         self.fleet = fleet
         self.settings = settings
         self.api = api

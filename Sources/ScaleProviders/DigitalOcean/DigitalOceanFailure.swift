@@ -6,10 +6,14 @@ import ScaleCore
 enum DigitalOceanFailure {
     static let provider = "digitalocean"
 
-    /// How its answers are read by the shared transport.
-    static let dialect = JSONTransport.Dialect(
-        name: provider, requestIDHeader: "x-request-id", failure: { error($0, operation: $1, now: $2) }, unanswered: { error($0, operation: $1) },
-        malformed: { malformed($0, $1, requestID: $2) })
+    /// How its answers are read by the shared transport, with the per-minute limit (250 by default) the
+    /// headers do not report.
+    static func dialect(perMinute: Int) -> JSONTransport.Dialect {
+        JSONTransport.Dialect(
+            name: provider, requestIDHeader: "x-request-id", failure: { error($0, operation: $1, now: $2) },
+            unanswered: { error($0, operation: $1) }, malformed: { malformed($0, $1, requestID: $2) },
+            window: (perMinute, .seconds(60)))
+    }
 
     /// Ours: a create refused because the account's droplet limit would be exceeded (DigitalOcean
     /// answers 422 `unprocessable_entity` with a message about the droplet limit).

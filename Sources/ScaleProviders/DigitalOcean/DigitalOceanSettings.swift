@@ -23,6 +23,9 @@ public struct DigitalOceanSettings: Sendable, Hashable {
     public var monitoring: Bool
     /// Page size of every list call (DigitalOcean allows 1 to 200).
     public var perPage: Int
+    /// The per-minute request limit the `ratelimit-*` headers do not report (DigitalOcean: 250); calls
+    /// slow down before it is reached.
+    public var requestsPerMinute = 250
     /// Size slug → price in USD per hour, for cost reports.
     public var prices: [String: Double]
     /// Size slug → its monthly price in USD, the cap of a month's per-second charges, when given.

@@ -4,13 +4,41 @@ import ScaleCore
 /// A request budget as the last answer's `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
 /// headers told it. Hetzner Cloud and DigitalOcean both send these three (DigitalOcean in lower case), each
 /// with `RateLimit-Reset` as a Unix time.
+///
+/// A provider may also have a short-window limit its headers do not report (DigitalOcean: 250 requests a
+/// minute besides 5000 an hour): the answers of the last window are counted here, and whichever budget
+/// has fewer requests left is the one reported, so calls slow down before either refuses them.
 actor HeaderRateLimit {
-    private(set) var state: RateLimitState?
+    /// The budget the headers reported last.
+    private(set) var reported: RateLimitState?
+    private let window: (limit: Int, length: TimeInterval)?
+    /// When the answers of the current window came.
+    private var answered: [Date] = []
+    private var latest: Date?
 
-    /// Keeps the budget an answer reports; answers without the headers change nothing.
+    /// - Parameter window: a limit the headers do not report: at most `limit` requests in `length`.
+    init(window: (limit: Int, length: Duration)? = nil) {
+        self.window = window.map { ($0.limit, $0.length.timeInterval) }
+    }
+
+    /// Keeps the budget an answer reports (answers without the headers change nothing) and counts the
+    /// answer in the short window.
     func record(_ headers: [String: String], now: Date) {
-        guard let observed = Self.state(from: headers, now: now) else { return }
-        state = observed
+        if let observed = Self.state(from: headers, now: now) { reported = observed }
+        guard let window else { return }
+        answered.append(now)
+        answered.removeAll { now.timeIntervalSince($0) >= window.length }
+        latest = now
+    }
+
+    /// The tighter of the reported budget and the short window's.
+    var state: RateLimitState? {
+        guard let window, let latest, let oldest = answered.first else { return reported }
+        let short = RateLimitState(
+            limit: window.limit, remaining: max(0, window.limit - answered.count), reset: oldest.addingTimeInterval(window.length),
+            observedAt: latest)
+        guard let reported else { return short }
+        return short.remaining < reported.remaining ? short : reported
     }
 
     /// The budget in a set of (lower-case) headers, or nil when they are missing or not numbers.

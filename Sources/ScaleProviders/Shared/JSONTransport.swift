@@ -19,13 +19,15 @@ struct JSONTransport: Sendable {
         var unanswered: @Sendable (HTTPError, _ operation: String) -> ProviderError
         /// The error of an answer in a shape this build does not know.
         var malformed: @Sendable (_ operation: String, _ what: String, _ requestID: String?) -> ProviderError
+        /// A short-window limit the `RateLimit-*` headers do not report (see ``HeaderRateLimit``).
+        var window: (limit: Int, length: Duration)? = nil
     }
 
     let endpoint: URL
     private let token: Secret
     private let http: HTTPClient
     let timeout: Duration
-    let rateLimit = HeaderRateLimit()
+    let rateLimit: HeaderRateLimit
     let clock: any ScaleClock
     let logger: Logger
     let dialect: Dialect
@@ -38,6 +40,7 @@ struct JSONTransport: Sendable {
         self.clock = clock
         self.logger = logger
         self.dialect = dialect
+        self.rateLimit = HeaderRateLimit(window: dialect.window)
     }
 
     /// One request through the run's ``ProviderCalls``, its answer decoded in the same attempt; an empty
