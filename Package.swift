@@ -108,6 +108,7 @@ let package = Package(
         .testTarget(name: "SigV4Tests", dependencies: ["ScaleSigV4", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "AWSTests", dependencies: ["ScaleProviders", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "HetznerTests", dependencies: ["ScaleProviders", "ScaleApp", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
+        .testTarget(name: "DigitalOceanTests", dependencies: ["ScaleProviders", "ScaleApp", "ScaleTesting"], swiftSettings: strict),
         .testTarget(name: "ScaleAlertsTests", dependencies: ["ScaleAlerts", "ScaleStore", "ScaleTesting"], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",

@@ -676,12 +676,15 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self):
         self.handle_any("DELETE")
 
+    def read_request(self):
+        """The request's URL parts, its query and its raw body."""
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        return url, parse_qs(url.query, keep_blank_values=True), self.rfile.read(length) if length else b""
+
     def handle_any(self, method):
         state, api = self.server.state, self.server.api
-        url = urlsplit(self.path)
-        query = parse_qs(url.query, keep_blank_values=True)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        url, query, raw = self.read_request()
         with state.lock:
             if url.path.startswith("/__"):
                 return self.test_path(method, url.path, raw)
@@ -726,22 +729,28 @@ class Handler(BaseHTTPRequestHandler):
                     payload = error.raw
             if kill is not None:  # carried out (or refused), killed before its answer
                 return self.kill_client(kill)
-            record["status"] = status
-            if status == 429:
-                state.stats["429"] += 1
-            elif status >= 500:
-                state.stats["5xx"] += 1
-            if lost:
-                # Carried out; the answer is lost on the way (the connection drops without a word).
-                state.stats["lost"] += 1
-                record["status"] = "lost"
-                self.close_connection = True
-                self.connection.shutdown(socket.SHUT_RDWR)
-                return
-            if truncated:
-                state.stats["truncated"] += 1
-                payload = json.dumps(payload)[: max(1, len(json.dumps(payload)) // 2)]
-            self.reply(status, payload, headers)
+            self.answer(record, status, payload, headers, lost, truncated)
+
+    def answer(self, record, status, payload, headers, lost, truncated):
+        """Records and sends the answer: counted by kind, dropped without a word when `lost` (carried
+        out, the connection closes), cut in half when `truncated`."""
+        state = self.server.state
+        record["status"] = status
+        if status == 429:
+            state.stats["429"] += 1
+        elif status >= 500:
+            state.stats["5xx"] += 1
+        if lost:
+            # Carried out; the answer is lost on the way (the connection drops without a word).
+            state.stats["lost"] += 1
+            record["status"] = "lost"
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if truncated and payload is not None:
+            state.stats["truncated"] += 1
+            payload = json.dumps(payload)[: max(1, len(json.dumps(payload)) // 2)]
+        self.reply(status, payload, headers)
 
     def kill_client(self, kill):
         """kill -9 of the process at the other end of this connection (the `kill` knob), then the

@@ -16,14 +16,22 @@ enum ProviderFactory {
                 statePath: settings.statePath ?? SimCloud.defaultStatePath(beside: configuration.localDatabase), calendar: clock, logger: logger)
             return .of(sim, rateLimit: settings.rateLimit == nil ? nil : sim, snapshots: sim)
         case .hetzner(let settings):
-            let source: ConfiguredSecret = settings.tokenFile.map { .file($0, key: "provider.token_file") }
-                ?? .variable(settings.tokenVariable, key: "provider.token_env")
-            let token = try source.read(configFile: configuration.file, environment: environment)
+            let token = try apiToken(file: settings.tokenFile, variable: settings.tokenVariable, configuration, environment)
             let hetzner = HetznerCloud(fleet: configuration.fleet.fleet, settings: settings, token: token, clock: clock, logger: logger)
             return .of(hetzner, shutdown: hetzner, rateLimit: hetzner, snapshots: hetzner)
+        case .digitalOcean(let settings):
+            let token = try apiToken(file: settings.tokenFile, variable: settings.tokenVariable, configuration, environment)
+            let cloud = DigitalOceanCloud(fleet: configuration.fleet.fleet, settings: settings, token: token, clock: clock, logger: logger)
+            return .of(cloud, shutdown: cloud, rateLimit: cloud)
         case .aws(let settings):
             let aws = try awsCloud(settings, configuration: configuration, logger: logger, environment: environment)
             return .of(aws, snapshots: aws)
         }
+    }
+
+    /// An API token from `token_file` when given, else from the variable `token_env` names.
+    private static func apiToken(file: String?, variable: String, _ configuration: Configuration, _ environment: [String: String]) throws -> Secret {
+        let source: ConfiguredSecret = file.map { .file($0, key: "provider.token_file") } ?? .variable(variable, key: "provider.token_env")
+        return try source.read(configFile: configuration.file, environment: environment)
     }
 }

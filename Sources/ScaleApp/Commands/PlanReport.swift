@@ -19,12 +19,30 @@ public struct PlanReport: Sendable {
             context.console.emit(output)
         } else {
             for line in Self.lines(plan, zone: zone) { context.console.line(line) }
+            for line in await balancerNotes(plan) { context.console.line(line) }
             let (line, warning) = advice.lines(zone: zone)
             context.console.line(line)
             if let warning { context.console.problem(warning) }
         }
         if let refusal = plan.refusal { throw InputError("refusing the plan: " + refusal) }
         return .ok
+    }
+
+    /// How nodes join the balancers the plan attaches to, where the provider says (a DigitalOcean
+    /// balancer by tag or by id), and that no health is waited for where the provider reports none.
+    func balancerNotes(_ plan: Plan) async -> [String] {
+        let attached = plan.roles.flatMap(\.steps).compactMap { step -> String? in if case .attach(let balancer, _) = step { balancer } else { nil } }
+        var notes: [String] = []
+        for balancer in Array(Set(attached)).sorted() {
+            if let lookup = try? context.providerBundle().balancerLookup, let calls = try? context.providerCalls(),
+               let note = try? await calls.call("balancer", "look up load balancer \(balancer)", { try await lookup.joinNote(for: balancer) }) {
+                notes.append("\(balancer): \(note)")
+            }
+            if !context.fleet.balancerReportsHealth {
+                notes.append("\(balancer): the provider reports no health per node; after attaching, the roles' readiness probes are the gate")
+            }
+        }
+        return notes
     }
 
     static func lines(_ plan: Plan, zone: TimeZone) -> [String] {

@@ -7,27 +7,8 @@ extension ConfigLoader {
     /// the provider factory, from the variable or file named here.
     static func hetznerSettings(_ table: TOMLReader, resolve: (String) -> String) throws -> HetznerSettings {
         var settings = HetznerSettings()
-        if let text = try table.string("endpoint") {
-            guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty else {
-                throw table.error("endpoint", "\"\(text)\" is not an http(s) URL such as \(HetznerSettings.defaultEndpoint.absoluteString)")
-            }
-            guard scheme == "https" || ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) else {
-                throw table.error("endpoint", "\"\(text)\" would send the token unencrypted: use https (plain http only to 127.0.0.1, for tests)")
-            }
-            settings.endpoint = url
-        }
-        if let variable = try table.string("token_env") {
-            guard let first = variable.first, first == "_" || first.isLetter,
-                  variable.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
-            else {
-                throw table.error("token_env", "\"\(variable)\" is not an environment variable name such as HCLOUD_TOKEN (it names the variable; the token never goes into the file)")
-            }
-            settings.tokenVariable = variable
-        }
-        if let file = try table.string("token_file") {
-            guard !table.has("token_env") else { throw table.error("token_file", "give token_env or token_file, not both") }
-            settings.tokenFile = resolve(file)
-        }
+        settings.endpoint = try apiEndpoint(table, default: HetznerSettings.defaultEndpoint) ?? settings.endpoint
+        (settings.tokenVariable, settings.tokenFile) = try tokenSource(table, default: settings.tokenVariable, resolve: resolve)
         if let location = try table.string("location") {
             guard !location.isEmpty else { throw table.error("location", "must name a location such as fsn1, nbg1 or hel1") }
             settings.location = location
@@ -68,11 +49,5 @@ extension ConfigLoader {
         throw table.error(
             key, "the locations are in different network zones (\(text)): a load balancer and a private network live in one zone,"
                 + " and servers of another could not join them; list locations of one zone")
-    }
-
-    private static func positive(_ table: TOMLReader, _ key: String) throws -> Duration? {
-        guard let duration = try table.duration(key) else { return nil }
-        guard duration > .zero else { throw table.error(key, "must be longer than zero") }
-        return duration
     }
 }

@@ -5,8 +5,14 @@ extension ConfigLoader {
     /// `snapshot = { labels = "role=frontal", max_age = "30h" }`, and with the controller taking them
     /// itself `from = "frontal-template", take_at = "17:00", keep = 7` (optional `consistent = "shutdown"`,
     /// `within = "1h"`). With `from`, `labels` may be left out: the role then chooses the fleet's own.
-    static func snapshotRule(_ table: TOMLReader, role: String, fleet: String) throws -> SnapshotRule {
+    static func snapshotRule(_ table: TOMLReader, role: String, fleet: String, matching: SnapshotRule.Matching = .labels) throws -> SnapshotRule {
         let maxAge = try table.duration("max_age") ?? .seconds(30 * 3600)
+        if matching == .namePrefix {
+            return try namePrefixRule(table, role: role, maxAge: maxAge)
+        }
+        if table.has("name_prefix") {
+            throw table.error("name_prefix", "only a DigitalOcean provider chooses snapshots by name; this provider's snapshots are chosen by labels = \"role=\(role)\"")
+        }
         guard let from = try table.string("from") else {
             for key in ["take_at", "keep", "consistent", "within"] where table.has(key) {
                 throw table.error(key, "needs from = \"TEMPLATE-SERVER\": \(key) only says how scalectl takes the snapshots itself")
@@ -41,6 +47,19 @@ extension ConfigLoader {
         return SnapshotRule(
             selector: selector, maxAge: maxAge,
             template: SnapshotTemplate(from: from, takeAtMinutes: minutes, keep: keep, consistent: consistent, within: within))
+    }
+
+    /// `snapshot = { name_prefix = "frontal-", max_age = "30h" }` (DigitalOcean): the newest snapshot whose
+    /// name starts with the prefix. Its snapshots carry no labels, and scalectl does not take them there.
+    private static func namePrefixRule(_ table: TOMLReader, role: String, maxAge: Duration) throws -> SnapshotRule {
+        for key in ["labels", "from", "take_at", "keep", "consistent", "within"] where table.has(key) {
+            throw table.error(
+                key, "is not used with DigitalOcean: its snapshots carry no labels and scalectl does not take them there; choose them with name_prefix = \"\(role)-\"")
+        }
+        let prefix = try table.requiredString("name_prefix")
+        guard !prefix.isEmpty else { throw table.error("name_prefix", "must not be empty, such as name_prefix = \"\(role)-\"") }
+        try table.finish()
+        return SnapshotRule(selector: prefix, maxAge: maxAge, matching: .namePrefix)
     }
 
     /// `17:00` → 1020; nil when it is not HH:MM.

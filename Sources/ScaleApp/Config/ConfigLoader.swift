@@ -102,14 +102,16 @@ public enum ConfigLoader {
         if let snapshotPrice, snapshotPrice < 0 {
             throw providerTable.error("snapshot_gb_month", "must be a price of 0 or more per GB and month of snapshot storage, such as snapshot_gb_month = 0.0119")
         }
-        let provider = try providerSettings(providerTable, resolve: resolve)
+        var provider = try providerSettings(providerTable, resolve: resolve)
 
         guard let rolesTable = try root.table("roles"), !rolesTable.keys.isEmpty else {
             throw root.error("roles", "at least one role is required, such as [roles.frontal]")
         }
         let ordered = rolesTable.keys.sorted { (rolesTable.line($0) ?? .max, $0) < (rolesTable.line($1) ?? .max, $1) }
         let roles = try ordered.map { name in
-            try role(name, in: rolesTable, fleet: fleetName, templateKeys: Template.standardKeys.union(provider.extraTemplateKeys))
+            try role(
+                name, in: rolesTable, fleet: fleetName, templateKeys: Template.standardKeys.union(provider.extraTemplateKeys),
+                snapshotMatching: provider.snapshotMatching)
         }
         try rolesTable.finish()
         var daemon = Configuration.DaemonSettings()
@@ -136,6 +138,12 @@ public enum ConfigLoader {
 
         var fleet = FleetSettings(fleet: fleetName, timeZone: zone, lead: lead, margin: margin, drain: drain, roles: roles, maxNodes: maxNodes)
         fleet.placements = provider.placements
+        if case .digitalOcean(var settings) = provider {
+            // Its balancers report no health per droplet; a tag-based one is joined by tagging at creation.
+            fleet.balancerReportsHealth = false
+            settings.roleBalancers = Dictionary(uniqueKeysWithValues: roles.compactMap { role in role.loadBalancer.map { (role.name, $0) } })
+            provider = .digitalOcean(settings)
+        }
         fleet.serverLimit = serverLimit
         if let serverLimit, let role = roles.first(where: { ($0.min ?? 0) > serverLimit }) {
             throw rolesTable.error(role.name, "min \(role.min ?? 0) of \(role.name) is more than the server limit \(serverLimit) ([provider] server_limit)")
@@ -151,7 +159,9 @@ public enum ConfigLoader {
         return configuration
     }
 
-    private static func role(_ name: String, in roles: TOMLReader, fleet: String, templateKeys: Set<String>) throws -> RoleSettings {
+    private static func role(
+        _ name: String, in roles: TOMLReader, fleet: String, templateKeys: Set<String>, snapshotMatching: SnapshotRule.Matching
+    ) throws -> RoleSettings {
         guard NodeName.isValidPart(name) else {
             throw roles.error(name, "the role name \"\(name)\" is not usable in node names: use 1-24 lowercase letters, digits or inner hyphens, starting with a letter")
         }
@@ -159,9 +169,10 @@ public enum ConfigLoader {
         let count = try table.int("count", in: 0...1000) ?? 0
         let serverTypes = try serverTypeChoices(table)
         guard let snapshotTable = try table.table("snapshot") else {
-            throw table.error("snapshot", "is required: snapshot = { labels = \"role=\(name)\", max_age = \"30h\" }")
+            let example = snapshotMatching == .labels ? "labels = \"role=\(name)\"" : "name_prefix = \"\(name)-\""
+            throw table.error("snapshot", "is required: snapshot = { \(example), max_age = \"30h\" }")
         }
-        let snapshot = try snapshotRule(snapshotTable, role: name, fleet: fleet)
+        let snapshot = try snapshotRule(snapshotTable, role: name, fleet: fleet, matching: snapshotMatching)
         let balancer = try table.string("load_balancer")
         var ready: ReadinessCheck?
         if let readyTable = try table.table("ready") {
@@ -261,10 +272,14 @@ public enum ConfigLoader {
             let settings = try awsSettings(table)
             try table.finish()
             return .aws(settings)
+        case "digitalocean":
+            let settings = try digitalOceanSettings(table, resolve: resolve)
+            try table.finish()
+            return .digitalOcean(settings)
         case nil:
             throw table.error("kind", "is required: kind = \"sim\" (the built-in simulated cloud), or a profile = \"providers/NAME.toml\" that sets it")
         case let other?:
-            throw table.error("kind", "\"\(other)\" is not a provider this build knows; known: sim, hetzner, aws")
+            throw table.error("kind", "\"\(other)\" is not a provider this build knows; known: sim, hetzner, aws, digitalocean")
         }
     }
 

@@ -8,13 +8,20 @@ public enum ProviderSettings: Sendable, Hashable {
     case sim(SimSettings)
     case hetzner(HetznerSettings)
     case aws(AWSSettings)
+    case digitalOcean(DigitalOceanSettings)
 
     public var kind: String {
         switch self {
         case .sim: "sim"
         case .hetzner: "hetzner"
         case .aws: "aws"
+        case .digitalOcean: "digitalocean"
         }
+    }
+
+    /// How roles choose their snapshots: by labels, or by name prefix on DigitalOcean.
+    var snapshotMatching: SnapshotRule.Matching {
+        if case .digitalOcean = self { .namePrefix } else { .labels }
     }
 
     /// Where nodes may be created, preferred first (`locations`, AWS `subnet_ids`); empty: the provider's
@@ -24,6 +31,7 @@ public enum ProviderSettings: Sendable, Hashable {
         case .sim(let settings): settings.locations
         case .hetzner(let settings): settings.locations
         case .aws(let settings): settings.subnetIDs
+        case .digitalOcean: []
         }
     }
 
@@ -31,8 +39,7 @@ public enum ProviderSettings: Sendable, Hashable {
     var extraTemplateKeys: Set<String> {
         switch self {
         case .sim: ["port"]
-        case .hetzner: []
-        case .aws: []
+        case .hetzner, .aws, .digitalOcean: []
         }
     }
 }

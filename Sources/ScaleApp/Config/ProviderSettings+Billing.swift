@@ -8,6 +8,9 @@ extension ProviderSettings {
     ///   price (when `[provider.prices]` gives it); a powered-off server bills until deleted. EUR.
     /// - The sim: billed like Hetzner, with demo prices unless the profile sets its own. EUR.
     /// - AWS: EC2 Linux on demand, per second with a one-minute minimum. USD.
+    /// - DigitalOcean: droplets per second (since 2026-01-01) with a minimum of 60 seconds or $0.01,
+    ///   whichever is higher, a droplet's month capped at its size's monthly price (when
+    ///   `[provider.prices]` gives it); a powered-off droplet bills until destroyed. USD.
     public var billing: Billing {
         switch self {
         case .sim(let settings):
@@ -16,6 +19,8 @@ extension ProviderSettings {
             Billing(rule: .hourlyStartedHours(monthlyCap: true), currency: "EUR", prices: Self.prices(settings.prices, monthly: settings.monthlyPrices))
         case .aws(let settings):
             Billing(rule: .perSecond(minimum: .seconds(60)), currency: "USD", prices: settings.prices.mapValues { Price(hourly: $0) })
+        case .digitalOcean(let settings):
+            Billing(rule: .perSecond(minimum: .seconds(60), monthlyCap: true, minimumCharge: 0.01), currency: "USD", prices: Self.prices(settings.prices, monthly: settings.monthlyPrices))
         }
     }
 

@@ -130,8 +130,10 @@ extension Doctor {
         }
         guard let snapshot else {
             return DoctorCheck(
-                id: id, title: title, status: .failed, detail: "no snapshot of role \(role.name) matches the selector \"\(rule.selector)\"",
-                fix: "check the daily snapshot job, and that its snapshots carry the labels \(rule.selector) (roles.\(role.name).snapshot.labels)",
+                id: id, title: title, status: .failed, detail: "no snapshot of role \(role.name) matches \(rule.described)",
+                fix: rule.matching == .labels
+                    ? "check the daily snapshot job, and that its snapshots carry the labels \(rule.selector) (roles.\(role.name).snapshot.labels)"
+                    : "check the daily snapshot job, and that its snapshots' names start with \(rule.selector) (roles.\(role.name).snapshot.name_prefix)",
                 role: role.name)
         }
         let described = "\"\(snapshot.name)\" (id \(snapshot.id))"
@@ -175,9 +177,20 @@ extension Doctor {
             if let problem {
                 return DoctorCheck(
                     id: id, title: title, status: .failed, detail: "exists (\(roles)), but \(problem)",
-                    fix: "list only locations of the balancer's network zone in [provider] locations")
+                    fix: context.configuration.provider.kind == "digitalocean"
+                        ? "create droplets in the balancer's region ([provider] region), or use a balancer of that region"
+                        : "list only locations of the balancer's network zone in [provider] locations")
             }
-            return DoctorCheck(id: id, title: title, status: .ok, detail: "exists (\(roles))")
+            let note = try await calls.call("balancer", "look up load balancer \(balancer.name)") { try await lookup.joinNote(for: balancer.name) }
+            let detail = "exists (\(roles))" + (note.map { "; \($0)" } ?? "")
+            let unprobed = balancer.roles.filter { context.fleet.role($0)?.ready == nil }
+            if !context.fleet.balancerReportsHealth, !unprobed.isEmpty {
+                return DoctorCheck(
+                    id: id, title: title, status: .warning,
+                    detail: detail + "; \(provider.name) reports no health per node and \(unprobed.joined(separator: ", ")) has no readiness probe: nothing checks those nodes after they join",
+                    fix: "add ready = { http = \"http://{private_ip}:PORT/health\", within = \"5m\" } to roles.\(unprobed[0]), checking what the balancer checks")
+            }
+            return DoctorCheck(id: id, title: title, status: .ok, detail: detail)
         } catch {
             return .failed(id, title, error)
         }

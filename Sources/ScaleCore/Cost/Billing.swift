@@ -9,16 +9,20 @@ public enum BillingRule: Sendable, Hashable {
     /// server's life is billed on its own, and with `monthlyCap` a month never costs more than the
     /// type's monthly price when the price list gives one (Hetzner Cloud).
     case hourlyStartedHours(monthlyCap: Bool)
-    /// By the second, at least `minimum` per server (EC2 Linux on demand: one minute).
-    case perSecond(minimum: Duration)
+    /// By the second, at least `minimum` per server (EC2 Linux on demand, DigitalOcean droplets: one
+    /// minute), and at least `minimumCharge` in money (DigitalOcean: $0.01). With `monthlyCap`, each
+    /// calendar month (UTC) of a server's life is billed on its own and never costs more than the type's
+    /// monthly price when the price list gives one (DigitalOcean).
+    case perSecond(minimum: Duration, monthlyCap: Bool = false, minimumCharge: Double = 0)
 
     /// For people: `hourly, each started hour billed, capped at the monthly price`.
     public var summary: String {
         switch self {
         case .hourlyStartedHours(let cap):
             "hourly, each started hour billed" + (cap ? ", a month capped at the type's monthly price" : "")
-        case .perSecond(let minimum):
-            "per second, at least \(DurationText.format(minimum)) per server"
+        case .perSecond(let minimum, let cap, let least):
+            "per second, at least \(DurationText.format(minimum))" + (least > 0 ? " and \(least)" : "") + " per server"
+                + (cap ? ", a month capped at the type's monthly price" : "")
         }
     }
 }
@@ -73,9 +77,22 @@ public struct Billing: Sendable, Hashable {
         let price = serverType.flatMap { prices[$0] }
         let seconds = max(0, end.timeIntervalSince(start))
         switch rule {
-        case .perSecond(let minimum):
+        case .perSecond(let minimum, let cap, let least):
             let billed = max(seconds.rounded(.up), minimum.timeInterval)
-            return Charge(seconds: seconds, billedHours: billed / 3600, amount: price.map { billed / 3600 * $0.hourly })
+            guard cap, let price, let monthly = price.monthly else {
+                return Charge(seconds: seconds, billedHours: billed / 3600, amount: price.map { max(least, billed / 3600 * $0.hourly) })
+            }
+            // The minimum tops up the first month; each month is capped on its own.
+            var topUp = billed - seconds.rounded(.up)
+            var amount = 0.0
+            var capped = false
+            for part in Self.calendarMonths(from: start, to: max(start, end)) {
+                let money = (part.duration.rounded(.up) + topUp) / 3600 * price.hourly
+                topUp = 0
+                amount += min(money, monthly)
+                capped = capped || money > monthly
+            }
+            return Charge(seconds: seconds, billedHours: billed / 3600, amount: max(least, amount), capped: capped)
         case .hourlyStartedHours(let cap):
             var hours = 0.0
             var amount = 0.0

@@ -47,8 +47,8 @@ extension Executor {
         guard let snapshot else {
             throw StepFailure(
                 role: role, step: "resolve-snapshot",
-                summary: "no snapshot of role \(role) matches the selector \"\(rule.selector)\"",
-                action: "created no \(role) node; check the daily snapshot job and the role's snapshot labels"
+                summary: "no snapshot of role \(role) matches \(rule.described)",
+                action: "created no \(role) node; check the daily snapshot job and the role's snapshot \(rule.matching == .labels ? "labels" : "name_prefix")"
             )
         }
         let age = clock.now().since(snapshot.createdAt)

@@ -2,16 +2,34 @@ import Foundation
 
 /// How to find the newest snapshot of a role and how old it may be.
 public struct SnapshotRule: Sendable, Hashable {
-    /// A label selector (`role=frontal`) in the provider's syntax.
+    /// What ``selector`` is.
+    public enum Matching: String, Sendable, Hashable {
+        /// A label selector (`labels = "role=frontal"`): Hetzner, AWS, the sim.
+        case labels
+        /// The start of the snapshot's name (`name_prefix = "frontal-"`): DigitalOcean, whose snapshots carry no labels.
+        case namePrefix = "name_prefix"
+    }
+
+    /// A label selector (`role=frontal`) in the provider's syntax, or a name prefix (see ``matching``).
     public var selector: String
+    public var matching: Matching = .labels
     public var maxAge: Duration
     /// Where `scalectl snapshot` takes this role's daily snapshot from; nil: something else takes them.
     public var template: SnapshotTemplate?
 
-    public init(selector: String, maxAge: Duration, template: SnapshotTemplate? = nil) {
+    public init(selector: String, maxAge: Duration, template: SnapshotTemplate? = nil, matching: Matching = .labels) {
         self.selector = selector
+        self.matching = matching
         self.maxAge = maxAge
         self.template = template
+    }
+
+    /// `the selector "role=frontal"`, `the name prefix "frontal-"`: for messages.
+    public var described: String {
+        switch matching {
+        case .labels: "the selector \"\(selector)\""
+        case .namePrefix: "the name prefix \"\(selector)\""
+        }
     }
 }
 
@@ -129,6 +147,9 @@ public struct FleetSettings: Sendable, Hashable {
     public var placements: [String] = []
     /// The most servers the project (or account) may hold, when the configuration says (`server_limit`).
     public var serverLimit: Int?
+    /// Whether the provider reports the health of each balancer member. When it does not (DigitalOcean),
+    /// the planner plans no health wait after attaching: the role's readiness probes are the gate.
+    public var balancerReportsHealth = true
 
     public init(
         fleet: String, timeZone: TimeZone, lead: Duration, margin: Duration, drain: Duration, roles: [RoleSettings],

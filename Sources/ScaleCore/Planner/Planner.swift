@@ -286,7 +286,7 @@ public enum Planner {
                 let kept = Set(nodes.filter { input.observed.isMember($0, of: balancer) && !replace.contains($0) }.map(\.name))
                 let unattached = names.filter { !kept.contains($0) }
                 if !unattached.isEmpty { steps.append(.attach(balancer: balancer, unattached)) }
-                steps.append(.awaitHealthy(balancer: balancer, names))
+                if input.settings.balancerReportsHealth { steps.append(.awaitHealthy(balancer: balancer, names)) }
             }
             if role.ready != nil { steps.append(.probe(names)) }
         }

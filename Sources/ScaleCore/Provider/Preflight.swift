@@ -64,8 +64,13 @@ public protocol BalancerLookup: Sendable {
     /// Why nodes created where the configuration says could not join the balancer (another network
     /// zone), or nil when they can or the API does not tell.
     func placementProblem(with balancer: String) async throws -> String?
+
+    /// How nodes join the balancer, when the provider has more than one way (a DigitalOcean balancer
+    /// that is tag-based), for `plan` and `doctor`; nil when there is nothing to say.
+    func joinNote(for balancer: String) async throws -> String?
 }
 
 extension BalancerLookup {
     public func placementProblem(with balancer: String) async throws -> String? { nil }
+    public func joinNote(for balancer: String) async throws -> String? { nil }
 }

@@ -69,8 +69,9 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     ]
 
     /// Codes by which a provider says the project or account may hold no more servers (Hetzner's
-    /// `resource_limit_exceeded`, AWS's instance and vCPU limits): no other type or place helps.
-    public static let quotaCodes: Set<String> = ["resource_limit_exceeded", "InstanceLimitExceeded", "VcpuLimitExceeded"]
+    /// `resource_limit_exceeded`, AWS's instance and vCPU limits, DigitalOcean's droplet limit, which it
+    /// answers as a 422 the provider names `droplet_limit_exceeded`): no other type or place helps.
+    public static let quotaCodes: Set<String> = ["resource_limit_exceeded", "InstanceLimitExceeded", "VcpuLimitExceeded", "droplet_limit_exceeded"]
 
     /// This server type cannot be had where it was asked for right now.
     public var isSoldOut: Bool { Self.soldOutCodes.contains(code) }

@@ -117,7 +117,7 @@ extension Hetzner {
     }
 
     /// The empty answer of `DELETE /images/{id}` (204).
-    struct NoContent: Decodable {}
+    typealias NoContent = EmptyAnswer
 }
 
 extension Hetzner.Image {

@@ -134,30 +134,17 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
     /// ``ShutdownTimedOut`` when the server is still on), then a power-off.
     func shutDownServer(_ id: Int, name: String, waitOff: (Duration) async throws -> Void) async throws {
         let operation = "shut down \(name)"
-        do {
-            do {
+        try await GracefulStop.run(
+            name: name, id: String(id), timeout: settings.shutdownTimeout, logger: logger,
+            ask: {
                 let asked = try await api.post("/servers/\(id)/actions/shutdown", as: Hetzner.ActionAnswer.self, operation: operation)
                 try await finish([asked.action], operation: operation)
-            } catch let error as ProviderError where error.outcomeUnknown {
-                // The answer was lost; the request may have reached the server: wait for it as if it had.
-                logger.info("Shutdown answer lost; waiting for the server as if it was sent", metadata: ["node.name": "\(name)", "server.id": "\(id)"])
-            }
-            do {
-                try await waitOff(settings.shutdownTimeout)
-                return
-            } catch is ShutdownTimedOut {
-                logger.info("Graceful shutdown timed out; powering off", metadata: ["node.name": "\(name)", "server.id": "\(id)"])
-            }
-            do {
+            },
+            waitOff: waitOff,
+            cut: {
                 let cut = try await api.post("/servers/\(id)/actions/poweroff", as: Hetzner.ActionAnswer.self, operation: "power off \(name)")
                 try await finish([cut.action], operation: "power off \(name)")
-            } catch let error as ProviderError where error.outcomeUnknown {
-                // Deleting (or imaging) follows, and a running server is deleted or imaged all the same.
-                logger.info("Power-off answer lost; going on", metadata: ["node.name": "\(name)", "server.id": "\(id)"])
-            }
-        } catch let error as ProviderError where error.status == 404 {
-            return
-        }
+            })
     }
 
     /// A server's status by id, nil when it is gone.
@@ -173,13 +160,7 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
 
     /// The server id of a node this fleet owns; refuses anything else, so no stranger is ever touched.
     func ownedServerID(_ node: Node, operation: String) throws -> Int {
-        guard node.fleet == fleet, let id = Int(node.id) else {
-            throw ProviderError(
-                provider: name, operation: operation, code: "not_owned",
-                message: "server \(node.name) (id \(node.id)) does not carry the label \(OwnershipLabel.fleet)=\(fleet)",
-                hint: "the controller never changes servers it does not own")
-        }
-        return id
+        try Ownership.id(of: node, fleet: fleet, provider: name, operation: operation, kind: "server", mark: "label \(OwnershipLabel.fleet)=\(fleet)")
     }
 
     /// Waits until every action has succeeded; the first that fails is thrown.
@@ -236,6 +217,3 @@ public struct HetznerCloud: CloudProvider, GracefulShutdown, RateLimitReporting 
         return found
     }
 }
-
-/// A graceful shutdown that did not reach `off` in time.
-struct ShutdownTimedOut: Error {}

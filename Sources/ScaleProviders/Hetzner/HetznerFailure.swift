@@ -6,6 +6,11 @@ import ScaleCore
 enum HetznerFailure {
     static let provider = "hetzner"
 
+    /// How its answers are read by the shared transport.
+    static let dialect = JSONTransport.Dialect(
+        name: provider, requestIDHeader: "x-correlation-id", failure: { error($0, operation: $1, now: $2) }, unanswered: { error($0, operation: $1) },
+        malformed: { malformed($0, $1, requestID: $2) })
+
     /// Codes of passing conditions: retrying later helps.
     static let passing: Set<String> = ["conflict", "locked", "rate_limit_exceeded", "server_error", "unavailable", "timeout", "bad_gateway"]
     static let passingStatuses: Set<Int> = [409, 423, 429, 500, 502, 503, 504]
@@ -51,19 +56,10 @@ enum HetznerFailure {
                 }.joined(separator: ", ") + ")"
             }
         } else {
-            code = switch response.status {
-            case 401: "unauthorized"
-            case 404: "not_found"
-            case 429: "rate_limit_exceeded"
-            case 500: "server_error"
-            case 502: "bad_gateway"
-            case 503: "unavailable"
-            case 504: "timeout"
-            default: "http_\(response.status)"
-            }
-            let text = String(decoding: response.body.prefix(200), as: UTF8.self)
-                .filter { !$0.isNewline }.trimmingCharacters(in: .whitespaces)
-            message = text.isEmpty ? "HTTP \(response.status) with no error body" : "HTTP \(response.status): \(text)"
+            (code, message) = RESTSupport.unexplained(response, codes: [
+                401: "unauthorized", 404: "not_found", 429: "rate_limit_exceeded", 500: "server_error", 502: "bad_gateway",
+                503: "unavailable", 504: "timeout",
+            ])
         }
         if code.isEmpty { code = "http_\(response.status)" }
         let retry: ProviderError.Retry
@@ -71,7 +67,7 @@ enum HetznerFailure {
             // Asking again for the same type in the same place does not make room: the caller moves on.
             retry = .no
         } else if response.status == 429 || code == "rate_limit_exceeded" {
-            retry = .yes(after: retryAfter(response, now: now))
+            retry = .yes(after: HeaderRateLimit.retryAfter(response, now: now))
         } else if passingStatuses.contains(response.status) || passing.contains(code) {
             retry = .yes(after: nil)
         } else {
@@ -80,17 +76,6 @@ enum HetznerFailure {
         return ProviderError(
             provider: provider, operation: operation, status: response.status, code: code, message: message,
             requestID: requestID, retry: retry, hint: hint(for: code))
-    }
-
-    /// How long a 429 asks to wait: `Retry-After` when given, else the time for one request to come
-    /// back according to the `RateLimit-*` headers (waiting for the whole budget, up to an hour, would be
-    /// far too long), at least one second.
-    static func retryAfter(_ response: HTTPResponse, now: Date) -> Duration? {
-        if let text = response.headers["retry-after"], let seconds = Double(text.trimmingCharacters(in: .whitespaces)) {
-            return Duration(timeInterval: max(0, seconds))
-        }
-        guard let state = HetznerRateLimit.state(from: response.headers, now: now) else { return nil }
-        return Duration(timeInterval: max(1, state.secondsPerRequest))
     }
 
     /// A request that got no answer (timeout, unreachable) or an answer too large.

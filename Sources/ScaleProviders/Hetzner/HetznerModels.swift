@@ -181,17 +181,7 @@ enum Hetzner {
         var server: Server
     }
 
-    /// Keys are spelled out (no snake-case strategy), so label keys travel unchanged.
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            if let date = try? Date(text, strategy: .iso8601) { return date }
-            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an ISO 8601 time"))
-        }
-        return decoder
-    }()
+    static var decoder: JSONDecoder { RESTSupport.decoder }
 }
 
 extension Hetzner.Server {
