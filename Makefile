@@ -3,7 +3,7 @@
 SWIFT ?= swift
 VENV := .venv
 
-.PHONY: deps test-deps build release install demo test venv bench soak fuzz clean campaign
+.PHONY: deps test-deps build release install demo test venv bench soak fuzz clean campaign failover-bench
 
 deps:
 	@scripts/install-system-deps.sh libcurl4-openssl-dev libsqlite3-dev
@@ -65,6 +65,13 @@ campaign: build venv
 bench: deps
 	$(SWIFT) build -c release --product scalectl-bench
 	.build/release/scalectl-bench --out docs/benchmarks.md
+
+# Failover of two daemons on one database (docs/reliability.md, "Failover"): kill -9 the leader FAILOVER_TRIALS
+# times; seconds to the standby leading and reconciling, and lease claims per minute per controller.
+FAILOVER_LEASE ?= 6s
+FAILOVER_TRIALS ?= 3
+failover-bench: build
+	SCALECTL=.build/debug/scalectl LEASE=$(FAILOVER_LEASE) TRIALS=$(FAILOVER_TRIALS) scripts/failover-bench.sh
 
 # The daemon's reconcile SOAK_RUNS times in one process on the sim: resident memory and database size
 # every 1000 runs (JSON on stdout).

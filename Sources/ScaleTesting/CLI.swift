@@ -122,6 +122,11 @@ public final class CLIProcess: Sendable {
 
     public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
+    /// SIGKILL unless it has ended: for a test's cleanup, so a failed test leaves no daemon behind.
+    public func killIfRunning() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Waits for the exit (killing the process after `timeout`) and returns what it printed.
     public func finish(timeout: Duration = .seconds(120)) async throws -> CLIResult {
         let killer = Task { [process] in

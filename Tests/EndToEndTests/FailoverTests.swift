@@ -30,8 +30,10 @@ struct FailoverTests {
         let (fleet, environment) = try await Self.fleet(state, bootTime: "6s")
 
         let first = try fleet.start("daemon", environment: environment)
+        atEnd { first.killIfRunning() }
         try await first.waitForOutput("daemon: leading fleet t")
         let second = try fleet.start("daemon", environment: environment)
+        atEnd { second.killIfRunning() }
         try await second.waitForOutput("daemon: standing by: the daemon (pid \(first.pid) on ")
         let before = try await fleet.run("status", environment: environment)
         #expect(before.stdout.contains("leader: the daemon, pid \(first.pid) on "), "\(before)")
@@ -76,8 +78,10 @@ struct FailoverTests {
         let (fleet, environment) = try await Self.fleet(state)
         // The leader kills itself (SIGKILL) as it starts deleting the second node of the teardown.
         let first = try fleet.start("daemon", environment: environment.merging(["SCALECTL_CRASH_AT": "delete:2", "SCALECTL_CRASH_ARMED": "yes"]) { $1 })
+        atEnd { first.killIfRunning() }
         try await first.waitForOutput("daemon: leading fleet t")
         let second = try fleet.start("daemon", environment: environment)
+        atEnd { second.killIfRunning() }
         try await second.waitForOutput("daemon: standing by")
 
         // A short event whose window is open now: the leader builds the fleet, then tears it down.
@@ -106,8 +110,10 @@ struct FailoverTests {
         let database = try String(contentsOfFile: fleet.config, encoding: .utf8).split(separator: "\n")
             .first { $0.hasPrefix("database = ") }.map { String($0.split(separator: "/").last?.dropLast() ?? "") } ?? ""
         let first = try fleet.start("daemon", environment: environment)
+        atEnd { first.killIfRunning() }
         try await first.waitForOutput("daemon: leading fleet t")
         let second = try fleet.start("daemon", environment: environment)
+        atEnd { second.killIfRunning() }
         try await second.waitForOutput("daemon: standing by")
 
         let start = Date().addingTimeInterval(120).rounded()
