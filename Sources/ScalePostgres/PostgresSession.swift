@@ -91,7 +91,7 @@ actor PostgresSession {
         if location.sslMode == .verifyFull { configuration.options.tlsServerName = location.host }
         nextID += 1
         let (id, logger, settings) = (nextID, self.logger, configuration)
-        let made = try await withDeadline(Self.connectTimeout) {
+        let made = try await withDeadline(Self.connectTimeout, onLate: { late in late.close().whenComplete { _ in _ = late } }) {
             try await PostgresConnection.connect(configuration: settings, id: id, logger: logger)
         }
         connection = made
@@ -204,11 +204,12 @@ struct StatementTimedOut: Error, CustomStringConvertible {
 }
 
 /// `operation`'s result, or ``StatementTimedOut`` when it has not finished within `limit`. Then
-/// `onTimeout` runs, the operation is cancelled and left behind: a database that stopped answering must
+/// `onTimeout` runs, the operation is cancelled and left behind (what it still returns goes to `onLate`): a database that stopped answering must
 /// fail the call, whatever state the connection is in, and never hold the caller (or the session's next
 /// caller, or the lease renewal behind them) forever.
 func withDeadline<T: Sendable>(
-    _ limit: Duration, onTimeout: @escaping @Sendable () -> Void = {}, _ operation: @escaping @Sendable () async throws -> T
+    _ limit: Duration, onTimeout: @escaping @Sendable () -> Void = {}, onLate: @escaping @Sendable (T) -> Void = { _ in },
+    _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let waiter = OneAnswer<T>()
     return try await withCheckedThrowingContinuation { continuation in
@@ -224,7 +225,8 @@ func withDeadline<T: Sendable>(
         Task {
             let result = await work.result
             timer.cancel()
-            waiter.answer(result)
+            // A result that comes after the deadline is nobody's: `onLate` disposes of it (a connection, closed).
+            if !waiter.answer(result), case .success(let late) = result { onLate(late) }
         }
     }
 }

@@ -56,7 +56,7 @@ extension PostgresStore {
 
     public func releaseLease(_ holder: ControllerID) async throws {
         let fleet = self.fleet
-        fence.withLock { $0 = nil }
+        fence.withLock { $0?.expires = .distantPast }  // armed and failing: a run still going stops at its next intent
         try await write { sql in
             try await sql.run(
                 """
@@ -83,10 +83,11 @@ extension PostgresStore {
     }
 
     /// Fencing, inside the transaction that writes an intent (see ``Lease/check(against:fleet:now:)``).
-    func checkFence(_ sql: SQL) async throws {
+    func checkFence(_ sql: SQL, run: Int64) async throws {
         guard let held = fence.withLock({ $0 }) else { return }
         let current = try await sql.rows("SELECT \(unescaped: Self.leaseColumns) FROM leases WHERE fleet = \(fleet) FOR SHARE").first.map(Self.lease)
-        try held.check(against: current, fleet: fleet, now: try await Self.now(sql))
+        let lockRun = try await sql.value("SELECT run_id FROM run_locks WHERE fleet = \(fleet) FOR SHARE", as: Int64.self)
+        try held.check(against: current, fleet: fleet, now: try await Self.now(sql), run: run, lockRun: lockRun)
     }
 
     /// Whether this process leads under a newer lease epoch than a run lock's `epoch`: that lock's leader

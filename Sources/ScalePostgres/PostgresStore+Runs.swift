@@ -25,7 +25,7 @@ extension PostgresStore {
     /// Writes a step as it starts: for a mutation, its intent. Fenced by the leader lease.
     public func begin(_ step: StepEntry, at instant: Date) async throws -> Int64 {
         try await write { [self] sql in
-            try await checkFence(sql)
+            try await checkFence(sql, run: step.runID)
             let id = try await sql.value(
                 """
                 INSERT INTO steps (run_id, role, kind, target, detail, started_at, outcome)
@@ -45,7 +45,7 @@ extension PostgresStore {
     public func record(_ entry: LedgerEntry) async throws {
         let fleet = self.fleet
         try await write { [self] sql in
-            if case .intent = entry { try await checkFence(sql) }
+            if case .intent(_, _, _, _, let run, _) = entry { try await checkFence(sql, run: run) }
             try await Self.apply(entry, fleet: fleet, sql: sql)
         }
     }

@@ -56,7 +56,7 @@ extension Store {
 
     public func releaseLease(_ holder: ControllerID) async throws {
         let now = Date()
-        fence.withLock { $0 = nil }
+        fence.withLock { $0?.expires = .distantPast }  // armed and failing: a run still going stops at its next intent
         _ = try await write { [self] db in
             try LeaseRecord.filter(key: fleet)
                 .filter(Column("host") == holder.host && Column("pid") == holder.pid && Column("expires") > now)
@@ -80,9 +80,11 @@ extension Store {
     /// its own, at the same epoch, and not expired. The intent and this check are one transaction, so a
     /// controller that lost the lead never writes an intent, and never makes the call after it.
     /// - Throws: ``LeaseLost``.
-    func checkFence(_ db: Database) throws {
+    func checkFence(_ db: Database, run: Int64) throws {
         guard let held = fence.withLock({ $0 }) else { return }
-        try held.check(against: try LeaseRecord.fetchOne(db, key: fleet)?.lease, fleet: fleet, now: Date())
+        try held.check(
+            against: try LeaseRecord.fetchOne(db, key: fleet)?.lease, fleet: fleet, now: Date(), run: run,
+            lockRun: try LockRecord.fetchOne(db, key: fleet)?.runID)
     }
 
     /// Whether this process leads under a newer lease epoch than `epoch` (a run lock's): then that lock's

@@ -52,7 +52,7 @@ extension Store {
     /// Writes a step as it starts: for a mutation, its intent. Fenced: see ``checkFence(_:)``.
     public func begin(_ step: StepEntry, at instant: Date) async throws -> Int64 {
         try await write { [self] db in
-            try checkFence(db)
+            try checkFence(db, run: step.runID)
             var record = StepRecord(
                 id: nil, runId: step.runID, role: step.role, kind: step.kind, target: step.target, detail: step.detail,
                 startedAt: instant, endedAt: nil, outcome: StepOutcome.running.rawValue, error: nil)
@@ -71,7 +71,7 @@ extension Store {
 
     public func record(_ entry: LedgerEntry) async throws {
         try await write { [self] db in
-            if case .intent = entry { try checkFence(db) }
+            if case .intent(_, _, _, _, let run, _) = entry { try checkFence(db, run: run) }
             try self.apply(entry, db: db)
         }
     }

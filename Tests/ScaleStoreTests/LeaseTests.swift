@@ -79,4 +79,34 @@ struct LeaseTests {
         try await first.releaseLease(a)
         #expect(try await second.leadership(seenSince: .distantPast).lease?.holder == b)
     }
+
+    @Test(arguments: Backend.allCases)
+    func aRunWhoseLockANewerLeaderTookStopsEvenIfItsControllerLeadsAgain(_ backend: Backend) async throws {
+        let (first, second) = try await two(backend)
+        _ = try await first.claimLease(a, command: "daemon", ttl: .zero)  // ran out at once: a renewal that stalled
+        let stalled = try await first.startRun(command: "reconcile", at: Date())
+        // The other controller leads (epoch 2), takes the stalled run's lock, acts, and gives the lease up.
+        #expect(try await second.claimLease(b, command: "up", ttl: .seconds(30)).isLeading)
+        let other = try await second.startRun(command: "up", at: Date())
+        #expect(other.takenOver?.runID == stalled.runID)
+        try await second.finishRun(other.runID, outcome: .ok, summary: nil, error: nil)
+        try await second.releaseLease(b)
+        // The first controller leads again (epoch 3), but its old run must not go on.
+        let again = try await first.claimLease(a, command: "daemon", ttl: .seconds(30))
+        #expect(again.isLeading && again.lease.epoch == 3)
+        await #expect(throws: LeaseLost.self) {
+            _ = try await first.begin(StepEntry(runID: stalled.runID, role: "frontal", kind: "create", target: "m-frontal-3", detail: "create m-frontal-3"), at: Date())
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func afterGivingTheLeaseUpARunStillGoingStopsAtItsNextIntent(_ backend: Backend) async throws {
+        let (first, _) = try await two(backend)
+        _ = try await first.claimLease(a, command: "daemon", ttl: .seconds(30))
+        let run = try await first.startRun(command: "reconcile", at: Date())
+        try await first.releaseLease(a)
+        await #expect(throws: LeaseLost.self) {
+            _ = try await first.begin(StepEntry(runID: run.runID, role: "frontal", kind: "delete", target: "m-frontal-1", detail: "delete m-frontal-1"), at: Date())
+        }
+    }
 }

@@ -172,8 +172,11 @@ extension Lease {
     /// Fencing, inside the transaction that writes an intent: the lease this process leads under
     /// (`self`) must still be the one in the store (`current`), live at `now`.
     /// - Throws: ``LeaseLost`` naming who holds it now.
-    public func check(against current: Lease?, fleet: String, now: Date) throws {
-        guard let current, current.holder == holder, current.epoch == epoch, current.isLive(at: now) else {
+    /// `lockRun` is the run that holds the fleet's run lock: the run writing the intent must still hold
+    /// it (a newer leader takes the lock of a run from an older epoch, and that run must not go on, even
+    /// if this process leads again by then).
+    public func check(against current: Lease?, fleet: String, now: Date, run: Int64, lockRun: Int64?) throws {
+        guard let current, current.holder == holder, current.epoch == epoch, current.isLive(at: now), lockRun == run else {
             throw LeaseLost(fleet: fleet, holder: holder, epoch: epoch, now: current)
         }
     }
