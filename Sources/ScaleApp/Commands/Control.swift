@@ -109,7 +109,7 @@ extension RunNotice {
     var takeoverWarning: String {
         switch self {
         case .tookOverLock(let dead):
-            "warning: took over the lock of \(dead.description), whose process is gone; that run is marked interrupted"
+            "warning: took over the lock of \(dead.description), left by a controller that died or lost the lead; that run is marked interrupted"
         case .tookOverLease(let lost):
             "warning: took the lead of this fleet from \(lost.description), which stopped renewing its lease; this controller resumes from the journal"
         default:

@@ -3,7 +3,8 @@ import Logging
 
 /// What a run coordinator tells its caller while a run goes on, for presentation.
 public enum RunNotice: Sendable {
-    /// The lock of a run whose process is gone was taken over; that run is marked interrupted.
+    /// The lock of a run whose process is gone (or whose controller lost the lead) was taken over; that run
+    /// is marked interrupted.
     case tookOverLock(LockHolder)
     /// The leader lease was taken over from a controller that stopped renewing it.
     case tookOverLease(Lease)
