@@ -4,6 +4,9 @@ import ScaleCore
 
 struct LeaseRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "lease"
+    // Seconds, not GRDB's millisecond text: a lease that ran out must never read back as a moment later.
+    static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
     var fleet: String
     var host: String
     var pid: Int32
@@ -59,8 +62,8 @@ extension Store {
         fence.withLock { $0?.expires = .distantPast }  // armed and failing: a run still going stops at its next intent
         _ = try await write { [self] db in
             try LeaseRecord.filter(key: fleet)
-                .filter(Column("host") == holder.host && Column("pid") == holder.pid && Column("expires") > now)
-                .updateAll(db, Column("expires").set(to: now))
+                .filter(Column("host") == holder.host && Column("pid") == holder.pid && Column("expires") > now.timeIntervalSince1970)
+                .updateAll(db, Column("expires").set(to: now.timeIntervalSince1970))
             try ControllerRecord.filter(Column("fleet") == fleet && Column("host") == holder.host && Column("pid") == holder.pid).deleteAll(db)
         }
     }

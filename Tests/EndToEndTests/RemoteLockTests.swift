@@ -28,7 +28,7 @@ struct RemoteLockTests {
             if let leaseLeft {
                 try db.execute(
                     sql: "INSERT INTO lease(fleet, host, pid, command, epoch, since, expires) VALUES ('t', 'other-host', 4242, 'up', 7, ?, ?)",
-                    arguments: [since, now.addingTimeInterval(leaseLeft)])
+                    arguments: [since.timeIntervalSince1970, now.addingTimeInterval(leaseLeft).timeIntervalSince1970])  // seconds, as the store keeps them
             }
             return runID
         }
