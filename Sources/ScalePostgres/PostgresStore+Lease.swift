@@ -90,10 +90,6 @@ extension PostgresStore {
         try held.check(against: current, fleet: fleet, now: try await Self.now(sql), run: run, lockRun: lockRun)
     }
 
-    /// Whether this process leads under a newer lease epoch than a run lock's `epoch`: that lock's leader
-    /// lost the lease, and the lock is stale.
-    func supersedes(_ epoch: Int64?) -> Bool {
-        guard let epoch, let mine = fence.withLock({ $0?.epoch }) else { return false }
-        return mine > epoch
-    }
+    /// Whether a run lock taken under `epoch` is stale for this process (see ``Lease/supersedes(_:)``).
+    func supersedes(_ epoch: Int64?) -> Bool { fence.withLock { $0 }?.supersedes(epoch) ?? false }
 }

@@ -90,10 +90,6 @@ extension Store {
             lockRun: try LockRecord.fetchOne(db, key: fleet)?.runID)
     }
 
-    /// Whether this process leads under a newer lease epoch than `epoch` (a run lock's): then that lock's
-    /// leader lost the lease, and its lock is stale.
-    func supersedes(_ epoch: Int64?) -> Bool {
-        guard let epoch, let mine = fence.withLock({ $0?.epoch }) else { return false }
-        return mine > epoch
-    }
+    /// Whether a run lock taken under `epoch` is stale for this process (see ``Lease/supersedes(_:)``).
+    func supersedes(_ epoch: Int64?) -> Bool { fence.withLock { $0 }?.supersedes(epoch) ?? false }
 }

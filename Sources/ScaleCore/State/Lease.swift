@@ -169,6 +169,13 @@ extension LeaseClaim {
 }
 
 extension Lease {
+    /// Whether a run lock taken under `epoch` is stale for the holder of this lease: its leader lost the
+    /// lease since (nil: a lock from before leases, judged by its heartbeat instead).
+    public func supersedes(_ epoch: Int64?) -> Bool {
+        guard let epoch else { return false }
+        return self.epoch > epoch
+    }
+
     /// Fencing, inside the transaction that writes an intent: the lease this process leads under
     /// (`self`) must still be the one in the store (`current`), live at `now`.
     /// - Throws: ``LeaseLost`` naming who holds it now.

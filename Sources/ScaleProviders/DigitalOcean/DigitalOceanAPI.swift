@@ -33,43 +33,20 @@ struct DigitalOceanAPI: TransportBacked {
         try await transport.exchange("DELETE", path, body: body, effect: .mutation, as: type, operation: operation)
     }
 
-    /// Every item of a paginated list, following `links.pages.next` until it is absent. The page number
-    /// is read from that link and asked of the configured endpoint (the token never goes to a host an
-    /// answer names). Pages that disagree on `meta.total` (the list changed while it was read) are read
-    /// again from the first page; if they still disagree the listing fails.
+    /// Every item of a paginated list, following `links.pages.next` until it is absent (see
+    /// ``PagedListing``). The page number is read from that link and asked of the configured endpoint (the
+    /// token never goes to a host an answer names).
     func all<Page: DigitalOcean.Paged & Sendable, Item>(
         _ path: String, query: [(String, String)] = [], page type: Page.Type, operation: String, items: (Page) -> [Item]
     ) async throws -> [Item] {
-        var totals: [Int] = []
-        for _ in 0..<Self.listingAttempts {
-            var collected: [Item] = []
-            var page = 1
-            var total: Int?
-            var consistent = true
-            for _ in 0..<10_000 {
-                let answer = try await get(path, query: query + [("page", String(page)), ("per_page", String(perPage))], as: type, operation: operation)
-                collected += items(answer)
-                if let reported = answer.meta?.total {
-                    if let total, total != reported {
-                        totals = [total, reported]
-                        consistent = false
-                        break
-                    }
-                    total = reported
-                }
-                guard let next = answer.links?.pages?.next, let following = Self.page(of: next), following > page else { break }
-                page = following
-            }
-            if consistent { return collected }
-            logger.info("DigitalOcean pages disagreed; listing again", metadata: ["http.path": "\(path)", "list.totals": "\(totals)"])
-        }
-        throw ProviderError(
-            provider: DigitalOceanFailure.provider, operation: operation, code: "inconsistent_pages",
-            message: "the pages of \(path) disagreed on meta.total (\(totals.map(String.init).joined(separator: " then "))) in \(Self.listingAttempts) listings in a row",
-            retry: .yes(after: nil), hint: "the account changed faster than it could be listed; run the command again")
+        try await PagedListing.all(
+            provider: DigitalOceanFailure.provider, path: path, operation: operation, totalName: "meta.total", owner: "account",
+            logger: logger,
+            fetch: { page in
+                try await get(path, query: query + [("page", String(page)), ("per_page", String(perPage))], as: type, operation: operation)
+            },
+            items: items)
     }
-
-    static let listingAttempts = 3
 
     /// The `page` query value of a `links.pages` URL.
     static func page(of link: String) -> Int? {

@@ -24,7 +24,7 @@ enum DigitalOcean {
     }
 
     /// A page of a paginated list.
-    protocol Paged: Decodable {
+    protocol Paged: NumberedPage {
         var links: Links? { get }
         var meta: Meta? { get }
     }
@@ -278,4 +278,9 @@ extension DigitalOcean.Droplet {
             serverType: sizeSlug, createdAt: createdAt, providerStatus: status, imageID: image?.id.map(String.init),
             location: region?.slug)
     }
+}
+
+extension DigitalOcean.Paged {
+    var reportedTotal: Int? { meta?.total }
+    var nextPage: Int? { links?.pages?.next.flatMap(DigitalOceanAPI.page(of:)) }
 }

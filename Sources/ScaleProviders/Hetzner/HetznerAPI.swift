@@ -31,43 +31,17 @@ struct HetznerAPI: TransportBacked {
     }
 
     /// Every item of a paginated list, following `meta.pagination.next_page` until it is null, or until a
-    /// page holds an item `enough` accepts. Pages that disagree on `total_entries` (the list changed
-    /// while it was read) are read again from the first page; if they still disagree the listing fails.
+    /// page holds an item `enough` accepts (see ``PagedListing``).
     func all<Page: Hetzner.Paged & Sendable, Item>(
         _ path: String, query: [(String, String)] = [], page type: Page.Type, operation: String,
         items: (Page) -> [Item], enough: (Item) -> Bool = { _ in false }
     ) async throws -> [Item] {
-        var totals: [Int] = []
-        for _ in 0..<Self.listingAttempts {
-            var collected: [Item] = []
-            var page = 1
-            var total: Int?
-            var consistent = true
-            for _ in 0..<10_000 {
-                let answer = try await get(path, query: query + [("page", String(page)), ("per_page", String(perPage))], as: type, operation: operation)
-                collected += items(answer)
-                if collected.contains(where: enough) { return collected }
-                if let reported = answer.meta?.pagination?.totalEntries {
-                    if let total, total != reported {
-                        totals = [total, reported]
-                        consistent = false
-                        break
-                    }
-                    total = reported
-                }
-                guard let following = answer.meta?.pagination?.nextPage, following > page else { break }
-                page = following
-            }
-            if consistent { return collected }
-            logger.info("Hetzner pages disagreed; listing again", metadata: ["http.path": "\(path)", "list.totals": "\(totals)"])
-        }
-        throw ProviderError(
-            provider: HetznerFailure.provider, operation: operation, code: "inconsistent_pages",
-            message: "the pages of \(path) disagreed on the number of entries (\(totals.map(String.init).joined(separator: " then "))) in \(Self.listingAttempts) listings in a row",
-            retry: .yes(after: nil),
-            hint: "the project changed faster than it could be listed; run the command again")
+        try await PagedListing.all(
+            provider: HetznerFailure.provider, path: path, operation: operation, totalName: "the number of entries", owner: "project",
+            logger: logger,
+            fetch: { page in
+                try await get(path, query: query + [("page", String(page)), ("per_page", String(perPage))], as: type, operation: operation)
+            },
+            items: items, enough: enough)
     }
-
-    /// Listings read again when their pages disagree, before giving up.
-    static let listingAttempts = 3
 }

@@ -14,7 +14,7 @@ enum Hetzner {
     }
 
     /// A page of a paginated list.
-    protocol Paged: Decodable {
+    protocol Paged: NumberedPage {
         var meta: Meta? { get }
     }
 
@@ -261,4 +261,9 @@ extension Hetzner {
             TargetRequest(type: "label_selector", labelSelector: SelectorRef(selector: selector), usePrivateIP: usePrivateIP)
         }
     }
+}
+
+extension Hetzner.Paged {
+    var reportedTotal: Int? { meta?.pagination?.totalEntries }
+    var nextPage: Int? { meta?.pagination?.nextPage }
 }
